@@ -1,0 +1,25 @@
+// Command line of the loadgen binary:  loadgen MODE [--flag value]...  (see usage()).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "testing/loadgen/modes.h"
+
+namespace quiver::loadgen {
+
+struct Options {
+  Mode mode = Mode::kPubSub;
+  Target target;
+  DeliveryOptions delivery;  // pub pubsub fanout queue subjects
+  ReqRepOptions reqrep;
+  IdleOptions idle;
+};
+
+// `args` excludes the program name. On failure returns nullopt and sets `error`.
+std::optional<Options> parse_options(const std::vector<std::string>& args, std::string& error);
+
+std::string usage();
+
+}  // namespace quiver::loadgen
