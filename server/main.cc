@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <boost/asio.hpp>
@@ -15,6 +16,7 @@
 #include "common/log.h"
 #include "server/config/command_line.h"
 #include "server/config/options.h"
+#include "server/monitor/monitor.h"
 #include "server/net/server.h"
 
 namespace {
@@ -123,6 +125,17 @@ int main(int argc, char** argv) {
                  started.error().message(), "\"");
     return 1;
   }
+  // Declared after `server`, so it is destroyed first.
+  std::optional<quiver::server::monitor::MonitorServer> monitor;
+  if (options.http_port != 0) {
+    monitor.emplace(server, options.http_host, options.http_port);
+    if (auto started = monitor->start(); !started) {
+      QV_LOG_FATAL("Can't listen on monitor port ", options.http_host, ":", options.http_port,
+                   ": ", started.error().message());
+      server.shutdown();
+      return 1;
+    }
+  }
   if (!options.pid_file.empty()) {
     std::ofstream pid(options.pid_file);
     pid << ::getpid();
@@ -166,6 +179,7 @@ int main(int argc, char** argv) {
   signals.async_wait(on_signal);
   std::thread signal_thread([&]() { signal_io.run(); });
   server.wait();
+  if (monitor) monitor->stop();
   signal_io.stop();
   signal_thread.join();
   if (!options.pid_file.empty()) ::unlink(options.pid_file.c_str());

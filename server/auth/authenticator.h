@@ -6,7 +6,10 @@
 // so connections authenticated earlier keep the Permissions they were given.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -36,6 +39,14 @@ class Permissions {
   // False when a subscribe deny clause matches `subject`: drop the message instead of
   // delivering it. Only meaningful once needs_delivery_filter() asked for filtering.
   virtual bool can_receive(std::string_view subject) const { return true; }
+
+  // allow_responses: how many replies (max_msgs; <= 0 means any number) this user may publish
+  // to the reply subject of a request it received, and for how long (0: no limit).
+  struct ResponseAllowance {
+    int64_t max_msgs = 1;
+    std::chrono::nanoseconds expires{0};
+  };
+  virtual std::optional<ResponseAllowance> responses() const { return std::nullopt; }
 };
 
 struct AuthOutcome {

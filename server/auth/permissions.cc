@@ -197,6 +197,9 @@ class PermissionsImpl final : public Permissions {
                               [this](std::string_view s) { return !sub_deny_.plain.matches(s); });
   }
 
+  std::optional<ResponseAllowance> responses() const override { return responses_; }
+
+  std::optional<ResponseAllowance> responses_;
   std::optional<SubjectPatterns> pub_allow_;  // engaged even when empty: then nothing is allowed
   SubjectPatterns pub_deny_;
   SubscribeList sub_allow_;
@@ -268,9 +271,15 @@ Result<std::shared_ptr<const Permissions>> make_permissions(const config::Permis
 
   const bool pub_restricted = pub && (pub->allow || !pub->deny.empty());
   const bool sub_restricted = sub && ((sub->allow && !sub->allow->empty()) || !sub->deny.empty());
-  if (!pub_restricted && !sub_restricted) return std::shared_ptr<const Permissions>();
+  if (!pub_restricted && !sub_restricted && !permissions.response) {
+    return std::shared_ptr<const Permissions>();
+  }
 
   auto impl = std::make_shared<PermissionsImpl>();
+  if (permissions.response) {
+    impl->responses_ = Permissions::ResponseAllowance{permissions.response->max_msgs,
+                                                      permissions.response->expires};
+  }
   if (pub) {
     // Publish entries are never split at a space: nats-server stores "foo q" as a subject.
     if (pub->allow) {

@@ -6,6 +6,10 @@
 // unless it is a variable used elsewhere. A key nats-server knows but quiver-server does not
 // implement is an error when ignoring it would change behaviour (tls, cluster, accounts, ...)
 // and a warning when it would not (prof_port, system_account, ...).
+//
+// Deliberately stricter than nats-server 2.9.10: negative limits, an authorization timeout that
+// is not a number or duration, and negative durations are errors (nats-server takes them, or
+// silently substitutes 1 second for a bad timeout).
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,6 @@
 #include "server/config/options.h"
 
+#include <functional>
 #include <map>
 
 #include <gtest/gtest.h>

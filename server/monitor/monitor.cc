@@ -1,12 +1,14 @@
 #include "server/monitor/monitor.h"
 
 #include <exception>
+#include <sched.h>
 #include <thread>
 #include <time.h>
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/assert.h"
 #include "common/log.h"
 #include "server/net/client_connection.h"
 #include "server/net/server.h"
@@ -25,6 +27,7 @@ namespace {
 // uses Go's defaults plus a 2 s header timeout; browsers and scrapers keep connections alive).
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr std::size_t kMaxRequestBody = 64 * 1024;
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
 
 std::string http_date(Clock::time_point t) {
   const time_t tt = Clock::to_time_t(t);
@@ -79,9 +82,9 @@ MonitorServer::~MonitorServer() { stop(); }
 Result<void> MonitorServer::start() {
   QV_CHECK(!started_, "MonitorServer::start called twice");
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(host_.empty() ? "0.0.0.0" : host_, ec);
+  const auto ip = asio::ip::make_address(host_.empty() ? "0.0.0.0" : host_, ec);
   if (ec) return std::error_code(ec.value(), std::system_category());
-  const tcp::endpoint endpoint(address, static_cast<uint16_t>(requested_port_));
+  const tcp::endpoint endpoint(ip, static_cast<uint16_t>(requested_port_));
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
@@ -92,7 +95,7 @@ Result<void> MonitorServer::start() {
   }
   port_ = acceptor_.local_endpoint().port();
   started_ = true;
-  QV_LOG_INFO("Starting http monitor on ", address(), "");
+  QV_LOG_INFO("Starting http monitor on ", address());
   asio::co_spawn(
       io_, [this]() { return accept_loop(); }, log_failure("accept loop"));
   thread_ = std::thread([this]() { io_.run(); });
@@ -123,7 +126,10 @@ awaitable<void> MonitorServer::accept_loop() {
         co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
+      // Usually EMFILE: back off instead of spinning until a descriptor is free.
       QV_LOG_ERROR("monitor: accept failed: ", ec.message());
+      asio::steady_timer backoff(io_, kAcceptBackoff);
+      co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
     asio::co_spawn(io_, serve(std::move(socket)), log_failure("HTTP session"));

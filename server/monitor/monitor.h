@@ -9,8 +9,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio.hpp>
 
@@ -49,6 +51,7 @@ class MonitorServer {
   // Builds the response for one request target (path + query). nats-server's handlers ignore
   // the method, and so does this.
   HttpResponse handle(std::string_view target);
+
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
 
@@ -61,16 +64,17 @@ class MonitorServer {
   const int requested_port_;
   uint16_t port_ = 0;
 
+  // Monitor thread only. Declared before io_ so that they outlive coroutine frames that the
+  // io_context destroys.
+  std::unordered_set<boost::asio::ip::tcp::socket*> sessions_;
+  std::map<std::string, uint64_t> req_stats_;
+  ProcessSampler sampler_;
+
   boost::asio::io_context io_{1};
   boost::asio::ip::tcp::acceptor acceptor_{io_};
   std::thread thread_;
   bool started_ = false;
   bool stopped_ = false;
-
-  // Monitor thread only.
-  std::unordered_set<boost::asio::ip::tcp::socket*> sessions_;
-  std::map<std::string, uint64_t> req_stats_;
-  ProcessSampler sampler_;
 };
 
 }  // namespace quiver::server::monitor

@@ -225,7 +225,6 @@ awaitable<void> ClientConnection::write_loop() {
       out_.clear();
       break;
     }
-    server_.stats().out_bytes.fetch_add(n, std::memory_order_relaxed);
     writing.clear();
     if (writing.capacity() > kRetainedOutboundCapacity) std::string().swap(writing);
   }
@@ -404,7 +403,18 @@ bool ClientConnection::handle_connect(std::string_view json, DeliveryBatch& batc
   no_responders_ = opts.no_responders;
   protocol_ = opts.protocol;
   headers_.store(opts.headers, std::memory_order_relaxed);
+  if (permissions_) {
+    // A second CONNECT may change users; publishers may still be reading the old permissions.
+    worker_.retired.retire(server_.epochs().retire_epoch(),
+                           std::const_pointer_cast<Permissions>(permissions_));
+  }
   permissions_ = std::move(permissions);
+  response_policy_.reset();
+  if (permissions_) {
+    if (auto responses = permissions_->responses()) {
+      response_policy_.emplace(responses->max_msgs, responses->expires);
+    }
+  }
   {
     std::lock_guard lock(meta_mu_);
     name_ = opts.name;
@@ -427,7 +437,8 @@ void ClientConnection::handle_pub(const codec::Op& op, DeliveryBatch& batch) {
     // nats-server reports it and still acknowledges and routes the message.
     queue_err("Invalid Publish Subject", batch);
   }
-  if (permissions_ && !permissions_->can_publish(op.subject)) {
+  if (permissions_ && !permissions_->can_publish(op.subject) &&
+      !consume_reply_allowance(op.subject)) {
     QV_LOG_ERROR(remote_ip_, ":", remote_port_, " - cid:", cid_,
                  " - \"Publish Violation - User \"", user_, "\", Subject \"", op.subject, "\"\"");
     queue_err(log::cat("Permissions Violation for Publish to \"", op.subject, "\""), batch);
@@ -470,6 +481,10 @@ bool ClientConnection::deliver(Subscription* sub, std::string_view subject,
                                std::string_view payload, DeliveryBatch& batch) {
   auto* target = static_cast<ClientConnection*>(sub->owner);
   if (target == this && !echo_) return false;
+  if (target->filter_deliveries_.load(std::memory_order_acquire) &&
+      !target->permissions_->can_receive(subject)) {
+    return false;
+  }
   const DeliveryVerdict verdict = sub->claim_delivery();
   if (verdict == DeliveryVerdict::kExhausted) return false;
   const bool ok = target->enqueue_msg(*sub, subject, reply, headers, payload, batch);
@@ -503,6 +518,14 @@ bool ClientConnection::enqueue_msg(const Subscription& sub, std::string_view sub
     out_.resize(static_cast<std::size_t>(p - out_.data()));
     ++out_msgs_;
     out_bytes_ += body;
+    if (response_policy_ && !reply.empty()) {
+      const auto& [max_msgs, ttl] = *response_policy_;
+      const auto expires = ttl.count() > 0
+                               ? std::chrono::steady_clock::now() +
+                                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(ttl)
+                               : std::chrono::steady_clock::time_point::max();
+      allowed_replies_.insert_or_assign(std::string(reply), ReplyAllowance{max_msgs, expires});
+    }
     if (max_pending_ > 0 && out_.size() + in_flight_ > max_pending_) {
       // Slow consumer: drop what is queued and disconnect (nats-server sends no -ERR).
       out_closed_ = true;
@@ -516,6 +539,7 @@ bool ClientConnection::enqueue_msg(const Subscription& sub, std::string_view sub
     }
   }
   server_.stats().out_msgs.fetch_add(1, std::memory_order_relaxed);
+  server_.stats().out_bytes.fetch_add(body, std::memory_order_relaxed);
   if (!flush_pending_.load(std::memory_order_relaxed) &&
       !flush_pending_.exchange(true, std::memory_order_acq_rel)) {
     batch.to_flush.push_back(this);
@@ -533,6 +557,18 @@ void ClientConnection::send_no_responders(std::string_view reply, DeliveryBatch&
       return;
     }
   }
+}
+
+bool ClientConnection::consume_reply_allowance(std::string_view subject) {
+  if (!response_policy_) return false;
+  std::lock_guard lock(out_mu_);
+  const auto now = std::chrono::steady_clock::now();
+  // Expired allowances are dropped here, so the map never outgrows the requests in flight.
+  std::erase_if(allowed_replies_, [now](const auto& entry) { return entry.second.expires <= now; });
+  auto it = allowed_replies_.find(std::string(subject));
+  if (it == allowed_replies_.end()) return false;
+  if (it->second.remaining > 0 && --it->second.remaining == 0) allowed_replies_.erase(it);
+  return true;
 }
 
 void ClientConnection::handle_sub(const codec::Op& op, DeliveryBatch& batch) {
@@ -571,8 +607,15 @@ void ClientConnection::handle_sub(const codec::Op& op, DeliveryBatch& batch) {
     queue_err("Invalid Subject", batch);
     return;
   }
-  subs_.emplace(std::move(sid), std::move(sub));
+  {
+    std::lock_guard lock(meta_mu_);
+    subs_.emplace(std::move(sid), std::move(sub));
+  }
   sub_count_.store(subs_.size(), std::memory_order_relaxed);
+  if (permissions_ && !filter_deliveries_.load(std::memory_order_relaxed) &&
+      permissions_->needs_delivery_filter(op.subject)) {
+    filter_deliveries_.store(true, std::memory_order_release);
+  }
   if (verbose_) queue_ok(batch);
 }
 
@@ -595,7 +638,10 @@ void ClientConnection::remove_subscription(const std::string& sid) {
   if (it == subs_.end()) return;
   account_->sublist.remove(it->second.get());
   worker_.retired.retire(server_.epochs().retire_epoch(), it->second);
-  subs_.erase(it);
+  {
+    std::lock_guard lock(meta_mu_);
+    subs_.erase(it);
+  }
   sub_count_.store(subs_.size(), std::memory_order_relaxed);
 }
 
@@ -661,7 +707,10 @@ void ClientConnection::close(CloseReason reason) {
   const uint64_t epoch = server_.epochs().retire_epoch();
   for (auto& [sid, sub] : subs_) worker_.retired.retire(epoch, sub);
   worker_.retired.retire(epoch, shared_from_this());
-  subs_.clear();
+  {
+    std::lock_guard lock(meta_mu_);
+    subs_.clear();
+  }
   sub_count_.store(0, std::memory_order_relaxed);
   {
     std::lock_guard lock(out_mu_);
@@ -693,6 +742,10 @@ ConnectionInfo ClientConnection::info(bool with_subjects) const {
     info.lang = lang_;
     info.version = version_;
     info.user = user_;
+    if (with_subjects) {
+      info.subjects.reserve(subs_.size());
+      for (const auto& [sid, sub] : subs_) info.subjects.push_back(sub->subject);
+    }
   }
   info.in_msgs = in_msgs_.load(std::memory_order_relaxed);
   info.in_bytes = in_bytes_.load(std::memory_order_relaxed);
@@ -703,7 +756,6 @@ ConnectionInfo ClientConnection::info(bool with_subjects) const {
     info.out_bytes = out_bytes_;
     info.pending_bytes = out_.size() + in_flight_;
   }
-  (void)with_subjects;  // subjects are read on the owning thread by the monitor (see Server)
   return info;
 }
 

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -127,6 +129,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
                std::string_view headers, std::string_view payload, DeliveryBatch& batch);
   void send_no_responders(std::string_view reply, DeliveryBatch& batch);
   void remove_subscription(const std::string& sid);
+  bool consume_reply_allowance(std::string_view subject);
   void auto_unsubscribe_async(Subscription* sub);
 
   // Own-thread replies (+OK, PONG, -ERR, INFO); always queued even past max_pending.
@@ -152,14 +155,26 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // Client options from CONNECT (own thread). Read by publishers on other threads only through
   // the atomics below.
   bool connected_ = false;  // CONNECT accepted
-  bool verbose_ = false;
-  bool pedantic_ = false;
+  // Before CONNECT nats-server applies its defaults: verbose and pedantic on.
+  bool verbose_ = true;
+  bool pedantic_ = true;
   bool echo_ = true;
   bool no_responders_ = false;
   int protocol_ = 0;
   std::atomic<bool> headers_{false};  // read by publishers when formatting deliveries
   std::string name_, lang_, version_, user_;
   std::shared_ptr<const Permissions> permissions_;
+  // Set once a wildcard SUB overlaps a subscribe deny clause: deliveries then pass
+  // permissions_->can_receive() (read by publishers; permissions_ only changes on CONNECT).
+  std::atomic<bool> filter_deliveries_{false};
+  // allow_responses: reply subjects of requests delivered here that this client may answer
+  // (guarded by out_mu_: recorded by publishers, consumed by our own PUBs).
+  struct ReplyAllowance {
+    int64_t remaining;  // <= 0: unlimited
+    std::chrono::steady_clock::time_point expires;  // max(): never
+  };
+  std::optional<std::pair<int64_t, std::chrono::nanoseconds>> response_policy_;
+  std::unordered_map<std::string, ReplyAllowance> allowed_replies_;
   AccountPtr account_;
 
   // Limits, refreshed when the server's options generation changes (config reload).
@@ -189,7 +204,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::atomic<uint64_t> in_msgs_{0};
   std::atomic<uint64_t> in_bytes_{0};
   std::atomic<uint64_t> sub_count_{0};
-  mutable std::mutex meta_mu_;  // guards name_/lang_/version_/user_ for info()
+  // Guards name_/lang_/version_/user_ and writes to subs_, for info() on other threads; the
+  // own thread reads subs_ without it.
+  mutable std::mutex meta_mu_;
 };
 
 }  // namespace quiver::server::net
