@@ -233,7 +233,7 @@ HttpResponse MonitorServer::handle(std::string_view target) {
 
 VarzData MonitorServer::collect_varz(Clock::time_point now) {
   const config::ServerOptions opts = server_.options();
-  auto& stats = server_.stats();
+  const net::ServerStats stats = server_.stats();
   VarzData v;
   v.server_id = server_.server_id();
   v.server_name = server_.server_name();
@@ -263,12 +263,12 @@ VarzData MonitorServer::collect_varz(Clock::time_point now) {
   v.cores = usable_cores();
   v.cpu = sampler_.cpu();
   v.connections = server_.connection_count();
-  v.total_connections = stats.total_connections.load(std::memory_order_relaxed);
-  v.in_msgs = stats.in_msgs.load(std::memory_order_relaxed);
-  v.out_msgs = stats.out_msgs.load(std::memory_order_relaxed);
-  v.in_bytes = stats.in_bytes.load(std::memory_order_relaxed);
-  v.out_bytes = stats.out_bytes.load(std::memory_order_relaxed);
-  v.slow_consumers = stats.slow_consumers.load(std::memory_order_relaxed);
+  v.total_connections = stats.total_connections;
+  v.in_msgs = stats.in_msgs;
+  v.out_msgs = stats.out_msgs;
+  v.in_bytes = stats.in_bytes;
+  v.out_bytes = stats.out_bytes;
+  v.slow_consumers = stats.slow_consumers;
   v.subscriptions = collect_sublist_stats().num_subscriptions;
   v.http_req_stats = req_stats_;
   v.tags = opts.server_tags;

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::size_t kMinReadBuffer = 512;
-constexpr std::size_t kMaxReadBuffer = 64 * 1024;
+constexpr std::size_t kMaxReadBuffer = 1024 * 1024;
 constexpr int kShrinkAfterShortReads = 2;
 // nats-server sends the first PING to a new client after 2 s, then every ping_interval.
 constexpr auto kFirstPingInterval = 2s;
@@ -111,14 +111,14 @@ void ClientConnection::refresh_limits() {
   auto limits = server_.limits();
   limits_generation_ = server_.limits_generation();
   max_payload_ = limits->max_payload;
-  max_pending_ = limits->max_pending;
+  max_pending_.store(limits->max_pending, std::memory_order_relaxed);
   max_subscriptions_ = limits->max_subscriptions;
   write_deadline_ms_ = limits->write_deadline;
   parser_.set_limits({limits->max_control_line, limits->max_payload});
 }
 
 void ClientConnection::start(std::string_view reject) {
-  DeliveryBatch batch;
+  DeliveryBatch batch(worker_);
   queue_control(server_.info_line(cid_, remote_ip_), batch);
   auto self = shared_from_this();
   asio::co_spawn(worker_.io, [self]() { return self->write_loop(); },
@@ -140,7 +140,7 @@ awaitable<void> ClientConnection::read_loop() {
   auto self = shared_from_this();
   std::vector<char> buffer(kMinReadBuffer);
   int short_reads = 0;
-  DeliveryBatch batch;
+  DeliveryBatch batch(worker_);
   batch.to_flush.reserve(16);
   while (!closing_) {
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buffer),
@@ -213,7 +213,7 @@ awaitable<void> ClientConnection::write_loop() {
     }
     if (ec) {
       if (deadline_hit) {
-        server_.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+        server_.count_slow_consumer();
         QV_LOG_INFO(remote_ip_, ":", remote_port_, " - cid:", cid_,
                     " - \"Slow Consumer Detected: WriteDeadline of ", write_deadline_ms_.count(),
                     "ms exceeded\"");
@@ -243,7 +243,7 @@ awaitable<void> ClientConnection::timer_loop() {
     co_await timer_.async_wait(asio::as_tuple(use_awaitable));
     if (closing_) co_return;
     if (!connected_) {
-      DeliveryBatch batch;
+      DeliveryBatch batch(worker_);
       QV_LOG_ERROR(remote_ip_, ":", remote_port_, " - cid:", cid_,
                    " - authentication timeout");
       queue_err("Authentication Timeout", batch);
@@ -259,7 +259,7 @@ awaitable<void> ClientConnection::timer_loop() {
     if (closing_) co_return;
     limits = server_.limits();
     interval = limits->ping_interval;
-    DeliveryBatch batch;
+    DeliveryBatch batch(worker_);
     if (pings_out_ + 1 > limits->ping_max) {
       QV_LOG_DEBUG(remote_ip_, ":", remote_port_, " - cid:", cid_, " - Stale Client Connection");
       queue_err("Stale Connection", batch);
@@ -428,11 +428,12 @@ bool ClientConnection::handle_connect(std::string_view json, DeliveryBatch& batc
 }
 
 void ClientConnection::handle_pub(const codec::Op& op, DeliveryBatch& batch) {
-  in_msgs_.fetch_add(1, std::memory_order_relaxed);
-  in_bytes_.fetch_add(op.headers.size() + op.payload.size(), std::memory_order_relaxed);
-  server_.stats().in_msgs.fetch_add(1, std::memory_order_relaxed);
-  server_.stats().in_bytes.fetch_add(op.headers.size() + op.payload.size(),
-                                     std::memory_order_relaxed);
+  const uint64_t size = op.headers.size() + op.payload.size();
+  // Single writer (this thread): plain stores, no read-modify-write on the hot path.
+  in_msgs_.store(in_msgs_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  in_bytes_.store(in_bytes_.load(std::memory_order_relaxed) + size, std::memory_order_relaxed);
+  TrafficCounters::bump(worker_.traffic.in_msgs, 1);
+  TrafficCounters::bump(worker_.traffic.in_bytes, size);
   if (pedantic_ && !codec::is_valid_literal_subject(op.subject)) {
     // nats-server reports it and still acknowledges and routes the message.
     queue_err("Invalid Publish Subject", batch);
@@ -498,24 +499,26 @@ bool ClientConnection::enqueue_msg(const Subscription& sub, std::string_view sub
   // A subscriber that did not ask for headers gets the payload alone, as a plain MSG.
   const bool with_headers = !headers.empty() && headers_.load(std::memory_order_relaxed);
   const std::size_t body = (with_headers ? headers.size() : 0) + payload.size();
+  // The control line is formatted before taking the lock (it differs per subscriber only by
+  // sid); under the lock we only append. Lines of ordinary size stay on the stack.
+  char small_line[256];
+  std::string large_line;
+  const std::size_t capacity = codec::msg_line_capacity(subject, sub.sid, reply);
+  char* line = small_line;
+  if (capacity > sizeof(small_line)) {
+    large_line.resize(capacity);
+    line = large_line.data();
+  }
+  const std::size_t line_size =
+      with_headers ? codec::write_hmsg_line(line, subject, sub.sid, reply, headers.size(), body)
+                   : codec::write_msg_line(line, subject, sub.sid, reply, payload.size());
   {
     std::lock_guard lock(out_mu_);
     if (out_closed_) return false;
-    const std::size_t old = out_.size();
-    out_.resize(old + codec::msg_line_capacity(subject, sub.sid, reply) + body + 2);
-    char* p = out_.data() + old;
-    if (with_headers) {
-      p += codec::write_hmsg_line(p, subject, sub.sid, reply, headers.size(), body);
-      std::memcpy(p, headers.data(), headers.size());
-      p += headers.size();
-    } else {
-      p += codec::write_msg_line(p, subject, sub.sid, reply, payload.size());
-    }
-    std::memcpy(p, payload.data(), payload.size());
-    p += payload.size();
-    *p++ = '\r';
-    *p++ = '\n';
-    out_.resize(static_cast<std::size_t>(p - out_.data()));
+    out_.append(line, line_size);
+    if (with_headers) out_.append(headers);
+    out_.append(payload);
+    out_.append("\r\n", 2);
     ++out_msgs_;
     out_bytes_ += body;
     if (response_policy_ && !reply.empty()) {
@@ -526,20 +529,21 @@ bool ClientConnection::enqueue_msg(const Subscription& sub, std::string_view sub
                                : std::chrono::steady_clock::time_point::max();
       allowed_replies_.insert_or_assign(std::string(reply), ReplyAllowance{max_msgs, expires});
     }
-    if (max_pending_ > 0 && out_.size() + in_flight_ > max_pending_) {
+    const std::size_t max_pending = max_pending_.load(std::memory_order_relaxed);
+    if (max_pending > 0 && out_.size() + in_flight_ > max_pending) {
       // Slow consumer: drop what is queued and disconnect (nats-server sends no -ERR).
       out_closed_ = true;
       out_.clear();
       out_.shrink_to_fit();
-      server_.stats().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+      server_.count_slow_consumer();
       QV_LOG_INFO(remote_ip_, ":", remote_port_, " - cid:", cid_,
-                  " - \"Slow Consumer Detected: MaxPending of ", max_pending_, " Exceeded\"");
+                  " - \"Slow Consumer Detected: MaxPending of ", max_pending, " Exceeded\"");
       close_async(CloseReason::kSlowConsumerPending);
       return false;
     }
   }
-  server_.stats().out_msgs.fetch_add(1, std::memory_order_relaxed);
-  server_.stats().out_bytes.fetch_add(body, std::memory_order_relaxed);
+  TrafficCounters::bump(batch.worker.traffic.out_msgs, 1);
+  TrafficCounters::bump(batch.worker.traffic.out_bytes, body);
   if (!flush_pending_.load(std::memory_order_relaxed) &&
       !flush_pending_.exchange(true, std::memory_order_acq_rel)) {
     batch.to_flush.push_back(this);
@@ -688,7 +692,7 @@ void ClientConnection::close_async(CloseReason reason) {
 void ClientConnection::send_async_info_async(std::string info_line) {
   asio::post(worker_.io, [self = shared_from_this(), line = std::move(info_line)]() {
     if (self->closing_ || self->protocol_ < 1) return;
-    DeliveryBatch batch;
+    DeliveryBatch batch(self->worker_);
     self->queue_control(line, batch);
     self->signal_writer();
   });

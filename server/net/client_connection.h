@@ -46,6 +46,8 @@ class ClientConnection;
 
 // Connections a read batch appended to; each gets one writer wake-up when the batch ends.
 struct DeliveryBatch {
+  explicit DeliveryBatch(Worker& w) : worker(w) {}
+  Worker& worker;  // the thread doing the deliveries (its counters)
   std::vector<ClientConnection*> to_flush;
 };
 
@@ -180,7 +182,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // Limits, refreshed when the server's options generation changes (config reload).
   uint64_t limits_generation_ = 0;
   int64_t max_payload_ = 0;
-  std::size_t max_pending_ = 0;
+  std::atomic<std::size_t> max_pending_{0};  // read by publishers' threads
   std::size_t max_subscriptions_ = 0;
   std::chrono::milliseconds write_deadline_ms_{0};
 

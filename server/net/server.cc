@@ -157,7 +157,7 @@ awaitable<void> Server::accept_loop() {
       }
       conns_.emplace(cid, conn);
     }
-    stats_.total_connections.fetch_add(1, std::memory_order_relaxed);
+    total_connections_.fetch_add(1, std::memory_order_relaxed);
     if (!reject.empty()) QV_LOG_ERROR("Maximum connections exceeded (cid:", cid, ")");
     QV_LOG_DEBUG("cid:", cid, " - Client connection created");
     asio::post(worker.io, [conn, reject = std::move(reject)]() { conn->start(reject); });
@@ -192,6 +192,19 @@ std::string Server::info_line(uint64_t cid, const std::string& client_ip) const 
   std::string line;
   codec::append_info(line, codec::encode_info_json(info));
   return line;
+}
+
+ServerStats Server::stats() const noexcept {
+  ServerStats stats;
+  for (const auto& worker : workers_) {
+    stats.in_msgs += worker->traffic.in_msgs.load(std::memory_order_relaxed);
+    stats.in_bytes += worker->traffic.in_bytes.load(std::memory_order_relaxed);
+    stats.out_msgs += worker->traffic.out_msgs.load(std::memory_order_relaxed);
+    stats.out_bytes += worker->traffic.out_bytes.load(std::memory_order_relaxed);
+  }
+  stats.slow_consumers = slow_consumers_.load(std::memory_order_relaxed);
+  stats.total_connections = total_connections_.load(std::memory_order_relaxed);
+  return stats;
 }
 
 std::vector<std::shared_ptr<ClientConnection>> Server::connections() const {

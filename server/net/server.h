@@ -33,23 +33,39 @@ enum class CloseReason : uint8_t;
 inline constexpr std::string_view kServerVersion = "2.9.10";
 inline constexpr std::string_view kServerBuild = "quiver 0.1";
 
+// Message counters of one worker thread. Only that thread writes them (plain load + store, no
+// read-modify-write), so publishers on different cores never share a cache line; readers sum
+// the workers.
+struct alignas(64) TrafficCounters {
+  std::atomic<uint64_t> in_msgs{0};
+  std::atomic<uint64_t> in_bytes{0};
+  std::atomic<uint64_t> out_msgs{0};
+  std::atomic<uint64_t> out_bytes{0};
+
+  static void bump(std::atomic<uint64_t>& counter, uint64_t n) noexcept {
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
 struct Worker {
   explicit Worker(std::size_t idx) : index(idx), io(1), reclaim_timer(io) {}
   const std::size_t index;
   boost::asio::io_context io;
   boost::asio::steady_timer reclaim_timer;
   RetireList retired;
+  TrafficCounters traffic;
   std::size_t active_writers = 0;  // write loops still running (this worker's thread only)
   std::thread thread;
 };
 
+// A snapshot of the server's counters (varz).
 struct ServerStats {
-  std::atomic<uint64_t> in_msgs{0};
-  std::atomic<uint64_t> in_bytes{0};
-  std::atomic<uint64_t> out_msgs{0};
-  std::atomic<uint64_t> out_bytes{0};
-  std::atomic<uint64_t> slow_consumers{0};
-  std::atomic<uint64_t> total_connections{0};
+  uint64_t in_msgs = 0;
+  uint64_t in_bytes = 0;
+  uint64_t out_msgs = 0;
+  uint64_t out_bytes = 0;
+  uint64_t slow_consumers = 0;
+  uint64_t total_connections = 0;
 };
 
 // Limits every connection reads; replaced as a whole on reload.
@@ -96,7 +112,8 @@ class Server {
   bool lame_duck() const noexcept { return lame_duck_.load(); }
 
   // --- used by connections ---
-  ServerStats& stats() noexcept { return stats_; }
+  ServerStats stats() const noexcept;
+  void count_slow_consumer() noexcept { slow_consumers_.fetch_add(1, std::memory_order_relaxed); }
   EpochDomain& epochs() noexcept { return epochs_; }
   AccountRegistry& accounts() noexcept { return accounts_; }
   AccountPtr global_account() const { return global_account_; }
@@ -133,7 +150,8 @@ class Server {
   EpochDomain epochs_;
   AccountRegistry accounts_;
   AccountPtr global_account_;
-  ServerStats stats_;
+  std::atomic<uint64_t> slow_consumers_{0};
+  std::atomic<uint64_t> total_connections_{0};
   std::atomic<uint64_t> next_cid_{1};
   std::atomic<uint16_t> port_{0};
   std::atomic<bool> lame_duck_{false};
