@@ -264,13 +264,14 @@ void Server::enter_lame_duck() {
       const auto spread = std::max(duration - grace, 0ms);
       const auto step = spread / static_cast<int64_t>(conns.size());
       QV_LOG_INFO("Closing existing clients");
-      for (auto& conn : conns) {
-        if (stopping_.load()) break;
-        conn->close_async(CloseReason::kLameDuck);
-        if (step.count() > 0) {
+      for (std::size_t i = 0; i < conns.size() && !stopping_.load(); ++i) {
+        // Spread the closes over the duration, so the clients do not all reconnect elsewhere at
+        // once; no wait after the last one.
+        if (i > 0 && step.count() > 0) {
           std::unique_lock l(done_mu_);
           done_cv_.wait_for(l, step, [this] { return stopping_.load(); });
         }
+        conns[i]->close_async(CloseReason::kLameDuck);
       }
     }
     shutdown();
