@@ -85,6 +85,9 @@ ROWS = [
      1.5),
     ("fanout 1→4 16 B ({msgs} msgs), delivered msgs/s", "fanout4", "delivered_msgs_per_s", "up",
      1.5),
+    ("pub 1 KiB, broker CPU ns per msg", "pub1k", "broker_cpu_ns_per_msg", "down", None),
+    ("pubsub 1 KiB, broker CPU ns per delivered msg", "pubsub1k", "broker_cpu_ns_per_msg", "down",
+     None),
     ("queue group of 4, 16 B ({msgs} msgs), delivered msgs/s", "queue4", "delivered_msgs_per_s",
      "up", None),
     ("reqrep 16 B ({seconds} s), p50 µs", "reqrep", "lat_p50_us", "down", None),
@@ -144,6 +147,13 @@ def port_accepts(port):
             return True
     except OSError:
         return False
+
+
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_bytes(pid):
@@ -269,7 +279,14 @@ def run_one(load, args, server, binary, loadgen, workdir, timeout):
         if load == "idle":
             result = run_idle(loadgen, broker, args, timeout)
         else:
+            # The broker's own CPU time per message: when the load generator (sharing the
+            # machine's cores) is what limits throughput, this still shows the broker's cost.
+            cpu_before = cpu_seconds(broker.proc.pid)
             result = run_loadgen(loadgen, broker.port, args, timeout)
+            cpu = cpu_seconds(broker.proc.pid) - cpu_before
+            msgs = max(result.get("published", 0) or 0, result.get("delivered", 0) or 0)
+            if msgs:
+                result["broker_cpu_ns_per_msg"] = cpu * 1e9 / msgs
         if not broker.alive():
             result.setdefault("errors", []).append(
                 f"broker exited with {broker.proc.returncode} during the run")
