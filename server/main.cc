@@ -2,14 +2,13 @@
 // starts the broker and its monitoring endpoint, and turns signals into lifecycle events:
 //   SIGINT, SIGTERM  graceful shutdown      SIGHUP   reload the config file (limits, auth)
 //   SIGUSR2          lame duck mode          SIGUSR1  reopen the log file
-#include <signal.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <signal.h>
 #include <string>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 
@@ -43,12 +42,18 @@ int send_signal(const std::string& spec, const std::string& default_pid_file) {
     target = spec.substr(eq + 1);
   }
   int sig = 0;
-  if (command == "stop") sig = SIGKILL;
-  else if (command == "quit") sig = SIGINT;
-  else if (command == "term") sig = SIGTERM;
-  else if (command == "reload") sig = SIGHUP;
-  else if (command == "reopen") sig = SIGUSR1;
-  else if (command == "ldm") sig = SIGUSR2;
+  if (command == "stop")
+    sig = SIGKILL;
+  else if (command == "quit")
+    sig = SIGINT;
+  else if (command == "term")
+    sig = SIGTERM;
+  else if (command == "reload")
+    sig = SIGHUP;
+  else if (command == "reopen")
+    sig = SIGUSR1;
+  else if (command == "ldm")
+    sig = SIGUSR2;
   else {
     std::fprintf(stderr, "quiver-server: unknown signal \"%s\"\n", command.c_str());
     return 1;
@@ -112,8 +117,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (options.jetstream.enabled) {
-    QV_LOG_WARN("JetStream was requested but is not available in this build yet; "
-                "core NATS only");
+    QV_LOG_WARN(
+        "JetStream was requested but is not available in this build yet; "
+        "core NATS only");
   }
 
   // A peer that resets a connection mid-write must cost that connection only.
@@ -130,8 +136,8 @@ int main(int argc, char** argv) {
   if (options.http_port != 0) {
     monitor.emplace(server, options.http_host, options.http_port);
     if (auto started = monitor->start(); !started) {
-      QV_LOG_FATAL("Can't listen on monitor port ", options.http_host, ":", options.http_port,
-                   ": ", started.error().message());
+      QV_LOG_FATAL("Can't listen on monitor port ", options.http_host, ":", options.http_port, ": ",
+                   started.error().message());
       server.shutdown();
       return 1;
     }

@@ -125,18 +125,18 @@ void ClientConnection::start(std::string_view reject) {
   DeliveryBatch batch(worker_);
   queue_control(server_.info_line(cid_, remote_ip_), batch);
   auto self = shared_from_this();
-  asio::co_spawn(worker_.io, [self]() { return self->write_loop(); },
-                 log_exception(cid_, "write loop"));
+  asio::co_spawn(
+      worker_.io, [self]() { return self->write_loop(); }, log_exception(cid_, "write loop"));
   if (!reject.empty()) {
     queue_err(reject, batch);
     close(CloseReason::kMaxConnections);
     signal_writer();
     return;
   }
-  asio::co_spawn(worker_.io, [self]() { return self->read_loop(); },
-                 log_exception(cid_, "read loop"));
-  asio::co_spawn(worker_.io, [self]() { return self->timer_loop(); },
-                 log_exception(cid_, "timer loop"));
+  asio::co_spawn(
+      worker_.io, [self]() { return self->read_loop(); }, log_exception(cid_, "read loop"));
+  asio::co_spawn(
+      worker_.io, [self]() { return self->timer_loop(); }, log_exception(cid_, "timer loop"));
   signal_writer();
 }
 
@@ -147,8 +147,8 @@ awaitable<void> ClientConnection::read_loop() {
   DeliveryBatch batch(worker_);
   batch.to_flush.reserve(16);
   while (!closing_) {
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buffer),
-                                                    asio::as_tuple(use_awaitable));
+    auto [ec, n] =
+        co_await socket_.async_read_some(asio::buffer(buffer), asio::as_tuple(use_awaitable));
     if (ec || n == 0) {
       if (!closing_) {
         close(ec == asio::error::eof || ec == asio::error::connection_reset
@@ -208,8 +208,8 @@ awaitable<void> ClientConnection::write_loop() {
         socket_.cancel(ignored);
       });
     }
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing),
-                                              asio::as_tuple(use_awaitable));
+    auto [ec, n] =
+        co_await asio::async_write(socket_, asio::buffer(writing), asio::as_tuple(use_awaitable));
     write_deadline_.cancel();
     {
       std::lock_guard lock(out_mu_);
@@ -248,8 +248,7 @@ awaitable<void> ClientConnection::timer_loop() {
     if (closing_) co_return;
     if (!connected_) {
       DeliveryBatch batch(worker_);
-      QV_LOG_ERROR(remote_ip_, ":", remote_port_, " - cid:", cid_,
-                   " - authentication timeout");
+      QV_LOG_ERROR(remote_ip_, ":", remote_port_, " - cid:", cid_, " - authentication timeout");
       queue_err("Authentication Timeout", batch);
       close(CloseReason::kAuthTimeout);
       signal_writer();
@@ -444,8 +443,8 @@ void ClientConnection::handle_pub(const codec::Op& op, DeliveryBatch& batch) {
   }
   if (permissions_ && !permissions_->can_publish(op.subject) &&
       !consume_reply_allowance(op.subject)) {
-    QV_LOG_ERROR(remote_ip_, ":", remote_port_, " - cid:", cid_,
-                 " - \"Publish Violation - User \"", user_, "\", Subject \"", op.subject, "\"\"");
+    QV_LOG_ERROR(remote_ip_, ":", remote_port_, " - cid:", cid_, " - \"Publish Violation - User \"",
+                 user_, "\", Subject \"", op.subject, "\"\"");
     queue_err(log::cat("Permissions Violation for Publish to \"", op.subject, "\""), batch);
     return;
   }
@@ -481,9 +480,9 @@ void ClientConnection::publish(std::string_view subject, std::string_view reply,
   }
 }
 
-bool ClientConnection::deliver(Subscription* sub, std::string_view subject,
-                               std::string_view reply, std::string_view headers,
-                               std::string_view payload, DeliveryBatch& batch) {
+bool ClientConnection::deliver(Subscription* sub, std::string_view subject, std::string_view reply,
+                               std::string_view headers, std::string_view payload,
+                               DeliveryBatch& batch) {
   auto* target = static_cast<ClientConnection*>(sub->owner);
   if (target == this && !echo_) return false;
   if (target->filter_deliveries_.load(std::memory_order_acquire) &&
@@ -527,10 +526,10 @@ bool ClientConnection::enqueue_msg(const Subscription& sub, std::string_view sub
     out_bytes_ += body;
     if (response_policy_ && !reply.empty()) {
       const auto& [max_msgs, ttl] = *response_policy_;
-      const auto expires = ttl.count() > 0
-                               ? std::chrono::steady_clock::now() +
-                                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(ttl)
-                               : std::chrono::steady_clock::time_point::max();
+      const auto expires =
+          ttl.count() > 0 ? std::chrono::steady_clock::now() +
+                                std::chrono::duration_cast<std::chrono::steady_clock::duration>(ttl)
+                          : std::chrono::steady_clock::time_point::max();
       allowed_replies_.insert_or_assign(std::string(reply), ReplyAllowance{max_msgs, expires});
     }
     const std::size_t max_pending = max_pending_.load(std::memory_order_relaxed);

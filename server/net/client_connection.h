@@ -21,10 +21,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <boost/asio.hpp>
@@ -172,7 +172,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // allow_responses: reply subjects of requests delivered here that this client may answer
   // (guarded by out_mu_: recorded by publishers, consumed by our own PUBs).
   struct ReplyAllowance {
-    int64_t remaining;  // <= 0: unlimited
+    int64_t remaining;                              // <= 0: unlimited
     std::chrono::steady_clock::time_point expires;  // max(): never
   };
   std::optional<std::pair<int64_t, std::chrono::nanoseconds>> response_policy_;

@@ -1,8 +1,8 @@
 #include "server/net/epoch.h"
 
-#include <gtest/gtest.h>
-
 #include <memory>
+
+#include <gtest/gtest.h>
 
 namespace quiver::server::net {
 namespace {

@@ -30,8 +30,7 @@ std::shared_ptr<const ConnectionLimits> limits_from(const config::ServerOptions&
   limits->ping_interval = std::chrono::duration_cast<std::chrono::milliseconds>(o.ping_interval);
   if (limits->ping_interval.count() <= 0) limits->ping_interval = 1ms;
   limits->ping_max = o.ping_max;
-  limits->write_deadline =
-      std::chrono::duration_cast<std::chrono::milliseconds>(o.write_deadline);
+  limits->write_deadline = std::chrono::duration_cast<std::chrono::milliseconds>(o.write_deadline);
   limits->auth_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.auth_timeout);
   return limits;
 }
@@ -104,18 +103,20 @@ Result<void> Server::start() {
   QV_LOG_INFO("  Name:     ", server_name());
   QV_LOG_INFO("  ID:       ", server_id_);
   QV_LOG_INFO("  Workers:  ", workers_.size());
-  if (!options_.config_file.empty()) QV_LOG_INFO("Using configuration file: ", options_.config_file);
+  if (!options_.config_file.empty())
+    QV_LOG_INFO("Using configuration file: ", options_.config_file);
   QV_LOG_INFO("Listening for client connections on ", options_.host, ":", port_.load());
 
-  asio::co_spawn(acceptor_worker.io, [this]() { return accept_loop(); },
-                 [](std::exception_ptr e) {
-                   if (!e) return;
-                   try {
-                     std::rethrow_exception(e);
-                   } catch (const std::exception& ex) {
-                     QV_LOG_ERROR("accept loop failed: ", ex.what());
-                   }
-                 });
+  asio::co_spawn(
+      acceptor_worker.io, [this]() { return accept_loop(); },
+      [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          QV_LOG_ERROR("accept loop failed: ", ex.what());
+        }
+      });
   for (auto& worker : workers_) {
     schedule_reclaim(*worker);
     worker->thread = std::thread([w = worker.get()]() { w->io.run(); });
@@ -136,8 +137,7 @@ void Server::schedule_reclaim(Worker& worker) {
 awaitable<void> Server::accept_loop() {
   while (!stopping_.load() && !lame_duck_.load()) {
     Worker& worker = *workers_[next_worker_++ % workers_.size()];
-    auto [ec, socket] =
-        co_await acceptor_->async_accept(worker.io, asio::as_tuple(use_awaitable));
+    auto [ec, socket] = co_await acceptor_->async_accept(worker.io, asio::as_tuple(use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping_.load() || lame_duck_.load()) break;
       QV_LOG_ERROR("Error accepting client connection: ", ec.message());

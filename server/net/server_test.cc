@@ -3,18 +3,18 @@
 // (delivery across workers, flush coalescing, slow consumers, reclamation, shutdown).
 #include "server/net/server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <chrono>
 #include <poll.h>
-#include <sys/socket.h>
+#include <string>
+#include <thread>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <string>
-#include <thread>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace quiver::server::net {
 namespace {
@@ -24,8 +24,11 @@ using namespace std::chrono_literals;
 // A blocking raw-protocol client with deadlines (no sleeps: every wait polls the socket).
 class RawClient {
  public:
-  explicit RawClient(uint16_t port) {
+  explicit RawClient(uint16_t port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer));
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -70,8 +73,8 @@ class RawClient {
 
  private:
   bool read_some(std::chrono::steady_clock::time_point deadline) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -184,6 +187,60 @@ TEST(ServerTest, SlowConsumerIsDisconnectedAndCounted) {
   EXPECT_NE(pub.read_until("PONG\r\n").find("PONG"), std::string::npos);
   EXPECT_EQ(server.stats().slow_consumers, 1u);
   EXPECT_TRUE(slow.wait_closed());
+}
+
+TEST(ServerTest, WriteDeadlineCutsOffAReaderThatStopsReading) {
+  auto options = test_options();
+  options.max_pending = 1024 * 1024 * 1024;  // never the pending limit: only the deadline
+  options.write_deadline = std::chrono::milliseconds(200);
+  Server server(options);
+  ASSERT_TRUE(server.start());
+  RawClient slow(server.port(), 4096);
+  slow.send("CONNECT {\"verbose\":false}\r\nSUB big 1\r\nPING\r\n");
+  slow.read_until("PONG\r\n");
+  RawClient pub(server.port());
+  pub.send("CONNECT {\"verbose\":false}\r\n");
+  const std::string payload(60000, 'x');
+  const std::string one = "PUB big " + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (server.stats().slow_consumers == 0 && std::chrono::steady_clock::now() < deadline) {
+    pub.send(one);
+  }
+  EXPECT_EQ(server.stats().slow_consumers, 1u);
+  EXPECT_TRUE(slow.wait_closed());
+  pub.send("PING\r\n");
+  EXPECT_NE(pub.read_until("PONG\r\n").find("PONG"), std::string::npos);
+}
+
+TEST(ServerTest, GarbageFromManyClientsNeverHurtsOthers) {
+  Server server(test_options());
+  ASSERT_TRUE(server.start());
+  RawClient good(server.port());
+  good.send("CONNECT {\"verbose\":false}\r\nSUB g 1\r\nPING\r\n");
+  good.read_until("PONG\r\n");
+  uint64_t state = 0x9e3779b97f4a7c15ULL;  // fixed seed: the same bytes every run
+  auto next = [&state]() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string prefixes[] = {"PUB ",     "HPUB ", "SUB ", "UNSUB ",
+                                  "CONNECT ", "MSG ",  "",     "PUB a 5\r\n"};
+  for (int i = 0; i < 60; ++i) {
+    RawClient bad(server.port());
+    std::string junk = prefixes[i % 8];
+    const std::size_t size = 1 + next() % 9000;
+    for (std::size_t j = 0; j < size; ++j) junk.push_back(static_cast<char>(next() & 0xff));
+    bad.send(junk);
+    bad.wait_closed(50ms);
+  }
+  good.buffer().clear();
+  RawClient pub(server.port());
+  pub.send("CONNECT {\"verbose\":false}\r\nPUB g 2\r\nok\r\nPING\r\n");
+  pub.read_until("PONG\r\n");
+  good.send("PING\r\n");
+  EXPECT_EQ(good.read_until("PONG\r\n"), "MSG g 1 2\r\nok\r\nPONG\r\n");
 }
 
 TEST(ServerTest, ClosedSubscribersAreForgottenAndMemoryReclaimed) {
