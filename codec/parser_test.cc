@@ -368,7 +368,7 @@ TEST(ParserTest, ClientDirectionRejectsClientOps) {
 TEST(ParserTest, ControlLineLimitCountsArgumentsOnly) {
   // Exactly 4096 bytes of arguments pass, as on nats-server; leading blanks do not count.
   const std::string args = std::string(4094, 'a') + " 0";
-  for (std::string input :
+  for (const std::string& input :
        {"PUB " + args + "\r\n\r\n", "PUB \t  " + args + "\r\n\r\n", "PUB " + args + "\n\r\n"}) {
     Outcome out = parse_whole(Role::kServer, input);
     EXPECT_FALSE(out.error) << out.error.message();

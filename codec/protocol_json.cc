@@ -32,7 +32,7 @@ template <class T>
 struct Field {
   std::string_view name;
   MemberPtr<T> member;
-  bool omit_empty;  // Go's ",omitempty"
+  bool omit_empty = false;  // Go's ",omitempty"
 };
 
 constexpr Field<SubjectPermission> kPermissionFields[] = {

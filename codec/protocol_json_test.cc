@@ -237,7 +237,8 @@ TEST(ProtocolJsonTest, ConnectKeysMatchCaseInsensitivelyLikeGo) {
       R"({"VERBOSE":false})",
       R"({"Verbose":false})",
       R"({"verbo\u017fe":false})",
-      "{\"verbo\xC5\xBF"
+      // Split literals (not a missing comma): "\xBF" must not swallow the next hex digit.
+      "{\"verbo\xC5\xBF"  // NOLINT(bugprone-suspicious-missing-comma)
       "e\":false}",
       "{\"VERBO\xC5\xBF"
       "E\":false}",

@@ -1,13 +1,13 @@
 #include "common/log.h"
 
-#include <fcntl.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <ctime>
+#include <fcntl.h>
 #include <mutex>
+#include <unistd.h>
+
+#include <sys/time.h>
 
 namespace quiver::log {
 namespace {
@@ -18,8 +18,7 @@ std::atomic<int> g_fd{2};
 std::mutex g_config_mu;
 std::string g_file;
 
-constexpr std::string_view kLabels[] = {"[FTL] ", "[ERR] ", "[WRN] ",
-                                        "[INF] ", "[DBG] ", "[TRC] "};
+constexpr std::string_view kLabels[] = {"[FTL] ", "[ERR] ", "[WRN] ", "[INF] ", "[DBG] ", "[TRC] "};
 
 }  // namespace
 
@@ -59,10 +58,10 @@ void write(Level level, std::string_view message) {
     tm local{};
     ::localtime_r(&tv.tv_sec, &local);
     char stamp[40];
-    const int n = std::snprintf(stamp, sizeof(stamp), "%04d/%02d/%02d %02d:%02d:%02d.%06ld ",
-                                local.tm_year + 1900, local.tm_mon + 1, local.tm_mday,
-                                local.tm_hour, local.tm_min, local.tm_sec,
-                                static_cast<long>(tv.tv_usec));
+    const int n =
+        std::snprintf(stamp, sizeof(stamp), "%04d/%02d/%02d %02d:%02d:%02d.%06ld ",
+                      local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour,
+                      local.tm_min, local.tm_sec, static_cast<long>(tv.tv_usec));
     line.append(stamp, static_cast<std::size_t>(n));
   }
   line.append(kLabels[static_cast<int>(level)]);

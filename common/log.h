@@ -35,10 +35,8 @@ inline void append(std::string& out, const std::string& s) { out.append(s); }
 inline void append(std::string& out, char c) { out.push_back(c); }
 inline void append(std::string& out, bool b) { out.append(b ? "true" : "false"); }
 template <class T>
-  requires std::is_arithmetic_v<T>
-void append(std::string& out, T v) {
-  out.append(std::to_string(v));
-}
+requires std::is_arithmetic_v<T>
+void append(std::string& out, T v) { out.append(std::to_string(v)); }
 }  // namespace internal
 
 // Concatenates its arguments (strings, chars, numbers) into one string.
@@ -51,11 +49,11 @@ std::string cat(const Args&... args) {
 
 }  // namespace quiver::log
 
-#define QV_LOG_AT(level, ...)                                                       \
-  do {                                                                              \
-    if (::quiver::log::enabled(level)) {                                            \
-      ::quiver::log::write(level, ::quiver::log::cat(__VA_ARGS__));                 \
-    }                                                                               \
+#define QV_LOG_AT(level, ...)                                       \
+  do {                                                              \
+    if (::quiver::log::enabled(level)) {                            \
+      ::quiver::log::write(level, ::quiver::log::cat(__VA_ARGS__)); \
+    }                                                               \
   } while (0)
 
 #define QV_LOG_FATAL(...) QV_LOG_AT(::quiver::log::Level::kFatal, __VA_ARGS__)

@@ -7,7 +7,7 @@ packages=(
   bazel-bootstrap
   g++ clang clang-format clang-tidy libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev
-  libssl-dev
+  libssl-dev libcrypt-dev
   protobuf-compiler libprotobuf-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest

@@ -6,8 +6,9 @@
 #   1. installs the Debian packages the build needs (tools/install_deps.sh: apt-get, as root or
 #      through sudo, only when something is missing);
 #   2. builds everything (bazel build //...) and an optimised quiver-server (--config=opt);
-#   3. runs quiver-server in the foreground: clients on nats://127.0.0.1:4222, JetStream on with
-#      its store in ./data, monitoring on http://127.0.0.1:8222. Ctrl-C stops it.
+#   3. runs quiver-server in the foreground: clients on nats://127.0.0.1:4222, monitoring on
+#      http://127.0.0.1:8222, JetStream requested with its store in ./data (the broker logs that
+#      JetStream is not in this build yet and serves core NATS). Ctrl-C stops it.
 #
 # Extra arguments are passed to quiver-server after the defaults (e.g. `-p 4333` or `-DV`).
 # Knobs: QV_BAZEL_STARTUP / QV_BAZEL_FLAGS (see tools/lib.sh).
@@ -82,6 +83,6 @@ if [ $# -eq 0 ]; then
 else
   echo "    ports: 4222 (clients) and 8222 (monitoring) unless your flags override them: $*"
 fi
-echo "    JetStream store: $root/data"
+echo "    JetStream store: $root/data (JetStream is not in this build yet)"
 echo "    Ctrl-C stops the server. Next: tools/test.sh runs the whole test suite."
 exec "$bin" --js --store_dir ./data -m 8222 "$@"

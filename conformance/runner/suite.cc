@@ -64,7 +64,7 @@ void finish_report(const Options& options, const std::vector<CaseResult>& result
       out << "# cannot write JUnit report to " << options.junit_path << "\n";
     }
   }
-  out << format_summary(count(results)) << std::endl;
+  out << format_summary(count(results)) << '\n' << std::flush;
 }
 
 CaseResult run_one(const Case& c, const Target& target, const Options& options,
@@ -161,7 +161,7 @@ int run_suite(const Options& options, const std::vector<const Case*>& cases, std
           state.current->area, state.current->name, Outcome::kFail,
           "hung: still running " + std::to_string(kHangGrace.count()) + " s after the case timeout",
           Clock::now() - (state.current_deadline - options.case_timeout)};
-      out << format_result_line(hung) << std::endl;
+      out << format_result_line(hung) << '\n' << std::flush;
       state.results.push_back(hung);
       kill_all_servers_now();
       finish_report(options, state.results,
@@ -180,7 +180,7 @@ int run_suite(const Options& options, const std::vector<const Case*>& cases, std
     const Brokers::Acquired acquired = brokers.acquire(c);
     if (acquired.main_failed) {
       // Without the main broker no case can say anything about it: stop here.
-      out << "conformance: " << acquired.error << std::endl;
+      out << "conformance: " << acquired.error << '\n' << std::flush;
       exit_code = 2;
       break;
     }
@@ -194,7 +194,7 @@ int run_suite(const Options& options, const std::vector<const Case*>& cases, std
       const std::string key = Brokers::group_key(c);
       if (key == "main" && printed_main.empty()) {
         printed_main = brokers.describe("main");
-        out << "# target: " << printed_main << std::endl;
+        out << "# target: " << printed_main << '\n' << std::flush;
       }
       // The time limit starts once the broker is up: starting one is not the case's doing.
       const auto deadline = Clock::now() + options.case_timeout;
@@ -217,7 +217,7 @@ int run_suite(const Options& options, const std::vector<const Case*>& cases, std
       }
     }
     result.elapsed = Clock::now() - start;
-    out << format_result_line(result) << std::endl;
+    out << format_result_line(result) << '\n' << std::flush;
     if (result.outcome == Outcome::kFail && exit_code == 0) exit_code = 1;
     {
       std::lock_guard lock(state.mu);
@@ -239,7 +239,7 @@ int run_suite(const Options& options, const std::vector<const Case*>& cases, std
                 std::chrono::duration<double>(Clock::now() - suite_start).count(), out);
   const bool keep = options.keep_work_dir || !options.work_dir.empty() || exit_code != 0;
   if (keep) {
-    out << "# broker configs and logs: " << work_dir << std::endl;
+    out << "# broker configs and logs: " << work_dir << '\n' << std::flush;
   } else {
     std::error_code ec;
     std::filesystem::remove_all(work_dir, ec);
