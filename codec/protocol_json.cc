@@ -817,6 +817,8 @@ Result<T> decode(std::string_view json, T value, std::span<const Field<T>> field
 
 }  // namespace
 
+void append_json_string(std::string& out, std::string_view s) { append_go_string(out, s); }
+
 void encode_info_json_to(const ServerInfo& info, std::string& out) {
   encode_object<ServerInfo>(info, kInfoFields, out);
 }

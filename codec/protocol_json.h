@@ -105,6 +105,10 @@ Result<ServerInfo> parse_info_json(std::string_view json);
 
 // The CONNECT body: Go's `ClientOpts`. The defaults are nats-server's for absent keys
 // (`defaultOpts`): verbose, pedantic and echo are on.
+// Appends `s` as a JSON string literal (with its quotes), escaped the way Go's json.Marshal
+// does it: for other tools of ours that must print JSON the NATS ecosystem reads.
+void append_json_string(std::string& out, std::string_view s);
+
 struct ConnectOptions {
   bool verbose = true;
   bool pedantic = true;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "codec/protocol_json.h"
+
 namespace quiver::loadgen {
 
 Percentiles percentiles(std::vector<uint64_t>& samples) {
@@ -33,35 +35,8 @@ Percentiles percentiles(std::vector<uint64_t>& samples) {
 }
 
 std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  codec::append_json_string(out, s);
   return out;
 }
 
