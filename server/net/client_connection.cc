@@ -197,20 +197,24 @@ awaitable<void> ClientConnection::write_loop() {
       writing.swap(out_);
       in_flight_ = writing.size();
     }
-    // A write that does not finish within write_deadline marks a slow consumer.
-    bool deadline_hit = false;
+    // A write that does not finish within write_deadline marks a slow consumer. The handler may
+    // complete after the write did (expiry racing completion), so it names its write by number.
+    const uint64_t seq = ++write_seq_;
     if (write_deadline_ms_.count() > 0) {
       write_deadline_.expires_after(write_deadline_ms_);
-      write_deadline_.async_wait([this, self, &deadline_hit](boost::system::error_code ec) {
-        if (ec) return;
-        deadline_hit = true;
+      write_deadline_.async_wait([this, self, seq](boost::system::error_code ec) {
+        if (ec || seq != write_seq_ || !write_in_progress_) return;
+        deadline_hit_seq_ = seq;
         boost::system::error_code ignored;
         socket_.cancel(ignored);
       });
     }
+    write_in_progress_ = true;
     auto [ec, n] =
         co_await asio::async_write(socket_, asio::buffer(writing), asio::as_tuple(use_awaitable));
+    write_in_progress_ = false;
     write_deadline_.cancel();
+    const bool deadline_hit = deadline_hit_seq_ == seq;
     {
       std::lock_guard lock(out_mu_);
       in_flight_ = 0;

@@ -199,6 +199,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::atomic<bool> flush_pending_{false};
 
   // Own-thread state.
+  uint64_t write_seq_ = 0;         // numbers each socket write, for the deadline handler
+  uint64_t deadline_hit_seq_ = 0;  // the write whose deadline expired
+  bool write_in_progress_ = false;
   bool closing_ = false;
   CloseReason close_reason_ = CloseReason::kClientClosed;
   int pings_out_ = 0;
