@@ -96,6 +96,54 @@ constexpr std::uint32_t kWindow = 4096;
 constexpr std::uint32_t kThrashHitRatio = 16;  // thrashing: hits < lookups / 16
 constexpr std::uint32_t kSampledAdmission = 16;
 
+// Per-thread match counters, registered so process_match_stats() can sum them. Only the owning
+// thread writes (load + store, no read-modify-write); a thread that exits folds its counts into
+// the retired totals.
+struct ThreadMatchCounters {
+  std::atomic<std::uint64_t> matches{0};
+  std::atomic<std::uint64_t> hits{0};
+};
+
+struct CounterRegistry {
+  std::mutex mu;
+  std::vector<const ThreadMatchCounters*> live;
+  MatchStats retired;
+};
+
+CounterRegistry& counter_registry() {
+  static CounterRegistry* registry = new CounterRegistry();  // outlives every thread's exit
+  return *registry;
+}
+
+struct ThreadCounters {
+  ThreadMatchCounters counters;
+  ThreadCounters() {
+    auto& r = counter_registry();
+    std::lock_guard lock(r.mu);
+    r.live.push_back(&counters);
+  }
+  ~ThreadCounters() {
+    auto& r = counter_registry();
+    std::lock_guard lock(r.mu);
+    r.retired.matches += counters.matches.load(std::memory_order_relaxed);
+    r.retired.cache_hits += counters.hits.load(std::memory_order_relaxed);
+    std::erase(r.live, &counters);
+  }
+  void count(bool hit) noexcept {
+    counters.matches.store(counters.matches.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_relaxed);
+    if (hit) {
+      counters.hits.store(counters.hits.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
+    }
+  }
+};
+
+ThreadCounters& thread_counters() {
+  thread_local ThreadCounters counters;
+  return counters;
+}
+
 struct ThreadCache {
   std::unique_ptr<CacheSet[]> sets = std::make_unique<CacheSet[]>(std::size_t{1} << kCacheSetBits);
   std::uint32_t window_lookups = 0;
@@ -363,6 +411,7 @@ bool Sublist::insert(Subscription* sub) {
   node->add(sub);
   sub->index_ = this;
   count_.fetch_add(1, std::memory_order_relaxed);
+  inserts_.fetch_add(1, std::memory_order_relaxed);
   bump_generation(sub->subject, wildcard);
   return true;
 }
@@ -387,6 +436,7 @@ bool Sublist::remove_locked(Subscription* sub) {
   QV_CHECK(remove_from(*root_, sub->subject, sub), "indexed subscription missing from the trie");
   sub->index_ = nullptr;
   count_.fetch_sub(1, std::memory_order_relaxed);
+  removes_.fetch_add(1, std::memory_order_relaxed);
   bump_generation(sub->subject, codec::subject_has_wildcard(sub->subject));
   return true;
 }
@@ -424,6 +474,7 @@ MatchResultPtr Sublist::build_result(std::string_view subject) const {
 MatchResultPtr Sublist::match(std::string_view subject) const {
   if (has_empty_token(subject)) return empty_result();
   if (!cache_enabled_) {
+    thread_counters().count(false);
     std::shared_lock lock(mu_);
     return build_result(subject);
   }
@@ -443,6 +494,7 @@ MatchResultPtr Sublist::match(std::string_view subject) const {
         e.literal_gen == gens_->literal[e.literal_stripe].load(std::memory_order_acquire)) {
       set.victim = static_cast<std::uint8_t>(1 - w);
       cache.record(true);
+      thread_counters().count(true);
       return e.result;
     }
     target = w;  // stale copy of this key: refresh it in place rather than evict the other way
@@ -450,6 +502,7 @@ MatchResultPtr Sublist::match(std::string_view subject) const {
     break;
   }
   cache.record(false);
+  thread_counters().count(false);
 
   if (!stale && !cache.admit()) {
     std::shared_lock lock(mu_);
@@ -476,6 +529,17 @@ MatchResultPtr Sublist::match(std::string_view subject) const {
   set.tags[target] = tag;
   set.victim = static_cast<std::uint8_t>(1 - target);
   return e.result;
+}
+
+MatchStats process_match_stats() {
+  auto& r = counter_registry();
+  std::lock_guard lock(r.mu);
+  MatchStats stats = r.retired;
+  for (const ThreadMatchCounters* c : r.live) {
+    stats.matches += c->matches.load(std::memory_order_relaxed);
+    stats.cache_hits += c->hits.load(std::memory_order_relaxed);
+  }
+  return stats;
 }
 
 std::size_t Sublist::node_count() const {

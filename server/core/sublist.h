@@ -148,6 +148,10 @@ class Sublist {
   // Number of subscriptions in the index.
   std::size_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
 
+  // Subscriptions ever inserted into / removed from this index (for /subsz).
+  std::uint64_t inserts() const noexcept { return inserts_.load(std::memory_order_relaxed); }
+  std::uint64_t removes() const noexcept { return removes_.load(std::memory_order_relaxed); }
+
   // Number of trie nodes: O(size), for tests and monitoring.
   std::size_t node_count() const;
 
@@ -167,7 +171,17 @@ class Sublist {
   std::unique_ptr<internal::Level> root_;
   std::unique_ptr<Generations> gens_;
   std::atomic<std::size_t> count_{0};
+  std::atomic<std::uint64_t> inserts_{0};  // written under the exclusive lock only
+  std::atomic<std::uint64_t> removes_{0};
 };
+
+// Matches and result-cache hits of every Sublist in the process, summed over threads. Each
+// thread counts its own (no shared cache line on the match path); this adds them up.
+struct MatchStats {
+  std::uint64_t matches = 0;
+  std::uint64_t cache_hits = 0;
+};
+MatchStats process_match_stats();
 
 // A small, fast, non-cryptographic generator (wyrand) for queue-member selection.
 class FastRng {

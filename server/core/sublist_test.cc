@@ -609,3 +609,43 @@ TEST(QueuePickTest, ThreadRngDiffersBetweenThreads) {
 
 }  // namespace
 }  // namespace quiver::server
+
+namespace quiver::server {
+namespace {
+
+TEST(SublistStatsTest, CountsInsertsRemovesMatchesAndHits) {
+  Sublist index;
+  Subscription a;
+  a.subject = "stats.a";
+  Subscription b;
+  b.subject = "stats.*";
+  ASSERT_TRUE(index.insert(&a));
+  ASSERT_TRUE(index.insert(&b));
+  EXPECT_EQ(index.inserts(), 2u);
+  EXPECT_TRUE(index.remove(&a));
+  EXPECT_FALSE(index.remove(&a));
+  EXPECT_EQ(index.removes(), 1u);
+
+  // A fresh thread has a fresh cache (earlier tests may have left this thread's cache in its
+  // sampled-admission mode), so the first match is a miss that is cached and the second a hit.
+  const MatchStats before = process_match_stats();
+  std::thread([&index] {
+    EXPECT_EQ(index.match("stats.x")->plain.size(), 1u);  // miss: walks the trie
+    EXPECT_EQ(index.match("stats.x")->plain.size(), 1u);  // hit
+  }).join();
+  const MatchStats after = process_match_stats();
+  EXPECT_EQ(after.matches - before.matches, 2u);
+  EXPECT_EQ(after.cache_hits - before.cache_hits, 1u);
+}
+
+TEST(SublistStatsTest, CountsOfExitedThreadsAreKept) {
+  Sublist index;
+  const MatchStats before = process_match_stats();
+  std::thread([&index] {
+    for (int i = 0; i < 5; ++i) index.match("gone.thread");
+  }).join();
+  EXPECT_EQ(process_match_stats().matches - before.matches, 5u);
+}
+
+}  // namespace
+}  // namespace quiver::server

@@ -309,10 +309,18 @@ std::vector<ConnzEntry> MonitorServer::collect_connections(bool with_subjects) {
 }
 
 SublistStats MonitorServer::collect_sublist_stats() const {
-  // Only the subscription count is tracked by the index today; the other counters stay 0.
+  // Fan-out and the number of cached results are not tracked (the caches are per thread); they
+  // stay 0. Matches and hits are process-wide, over every account's index.
   SublistStats s;
-  for (const auto& account : server_.accounts().list())
+  for (const auto& account : server_.accounts().list()) {
     s.num_subscriptions += account->sublist.count();
+    s.num_inserts += account->sublist.inserts();
+    s.num_removes += account->sublist.removes();
+  }
+  const MatchStats matches = process_match_stats();
+  s.num_matches = matches.matches;
+  s.cache_hit_rate =
+      matches.matches == 0 ? 0.0 : static_cast<double>(matches.cache_hits) / matches.matches;
   return s;
 }
 
