@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
-#include <cstdlib>
 #include <utility>
+
+#include "common/assert.h"
 
 namespace quiver::codec {
 
@@ -45,16 +45,10 @@ std::string_view trim_trailing_blanks(std::string_view s) noexcept {
 }
 
 // Misuse of the builder API would encode a block that parses as something else (header
-// injection through a CR/LF in a value, say), so it stops the process. This target does not
-// depend on //common:assert, hence the local helper with the same message format as QV_CHECK.
-[[noreturn]] void precondition_failed(const char* what) {
-  std::fprintf(stderr, "[FTL] check failed: %s (codec/headers)\n", what);
-  std::abort();
-}
-
+// injection through a CR/LF in a value, say), so it stops the process.
 void check_field(std::string_view key, std::string_view value) {
-  if (!is_valid_header_key(key)) precondition_failed("is_valid_header_key(key)");
-  if (has_line_break(value)) precondition_failed("header value without CR/LF");
+  QV_CHECK(is_valid_header_key(key), "invalid header key");
+  QV_CHECK(!has_line_break(value), "header value with CR or LF");
 }
 
 std::error_code invalid() noexcept { return make_error_code(errc::kInvalidHeaderBlock); }
@@ -120,8 +114,8 @@ bool is_valid_status_description(std::string_view description) noexcept {
 }
 
 void Headers::set_status(int code, std::string description) {
-  if (code != 0 && (code < 100 || code > 999)) precondition_failed("status code 0 or 100..999");
-  if (has_line_break(description)) precondition_failed("status description without CR/LF");
+  QV_CHECK(code == 0 || (code >= 100 && code <= 999), "status code 0 or 100..999");
+  QV_CHECK(!has_line_break(description), "status description without CR/LF");
   status_ = code;
   description_ = code == 0 ? std::string() : std::move(description);
 }
