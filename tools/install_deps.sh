@@ -10,7 +10,7 @@ packages=(
   libssl-dev libcrypt-dev
   protobuf-compiler libprotobuf-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-pytest
+  pybind11-dev python3-dev python3-pytest python3-venv
   nats-server libnats-dev
   git ca-certificates
 )
