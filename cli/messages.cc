@@ -83,6 +83,7 @@ std::string format_body(std::string_view body) {
 }
 
 std::string read_stdin() {
+  if (::isatty(STDIN_FILENO) == 1) log_line("Reading payload from STDIN");
   std::string out;
   char buf[65536];
   while (true) {

@@ -48,7 +48,8 @@ std::string format_received(const client::Message& message, std::uint64_t n, Pri
 // and a newline.
 std::string format_body(std::string_view body);
 
-// Reads standard input to its end (the body when none is given on the command line).
+// Reads standard input to its end (the body when none is given on the command line), saying
+// so on stderr first when it is a terminal.
 std::string read_stdin();
 
 }  // namespace quiver::cli

@@ -153,7 +153,10 @@ class BridgeTest : public ::testing::Test {
 TEST_F(BridgeTest, MessagesFlowInBatchesAndRequestsCancel) {
   Bridge bridge(loop_.waker());
   ASSERT_TRUE(connect(bridge));
-  auto [sub_op, queue] = bridge.subscribe("t", "", 0, SubLimits{});
+  // Not a structured binding: clang 14 cannot capture those in lambdas.
+  const auto started = bridge.subscribe("t", "", 0, SubLimits{});
+  const std::uint64_t sub_op = started.first;
+  const std::shared_ptr<SubQueue> queue = started.second;
   ASSERT_TRUE(loop_.drive(bridge, [&] { return loop_.has(sub_op); }));
   const OpDone subscribed = *loop_.result(sub_op);
   ASSERT_FALSE(subscribed.error);
@@ -203,7 +206,10 @@ TEST_F(BridgeTest, MessagesFlowInBatchesAndRequestsCancel) {
 TEST_F(BridgeTest, DrainedSubscriptionKeepsWhatTheServerSent) {
   Bridge bridge(loop_.waker());
   ASSERT_TRUE(connect(bridge));
-  auto [sub_op, queue] = bridge.subscribe("d", "", 0, SubLimits{});
+  // Not a structured binding: clang 14 cannot capture those in lambdas.
+  const auto started = bridge.subscribe("d", "", 0, SubLimits{});
+  const std::uint64_t sub_op = started.first;
+  const std::shared_ptr<SubQueue> queue = started.second;
   ASSERT_TRUE(loop_.drive(bridge, [&] { return loop_.has(sub_op); }));
   for (int i = 0; i < 100; ++i) ASSERT_FALSE(bridge.publish("d", "x", "", nullptr));
   const std::uint64_t drain = bridge.drain_subscription(queue);
@@ -218,7 +224,7 @@ TEST_F(BridgeTest, DrainedSubscriptionKeepsWhatTheServerSent) {
 TEST_F(BridgeTest, ShutdownWithOperationsInFlight) {
   auto bridge = std::make_unique<Bridge>(loop_.waker());
   ASSERT_TRUE(connect(*bridge));
-  auto [sub_op, queue] = bridge->subscribe("s", "", 0, SubLimits{});
+  const std::shared_ptr<SubQueue> queue = bridge->subscribe("s", "", 0, SubLimits{}).second;
   for (int i = 0; i < 1000; ++i) bridge->publish("s", "x", "", nullptr);
   const std::uint64_t request = bridge->request("s", "q", std::nullopt, 30s);
   bridge->shutdown();  // must not hang, and settles what was pending

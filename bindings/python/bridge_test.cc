@@ -71,10 +71,9 @@ TEST(OutboxTest, StopFromInsideWakeDoesNotDeadlock) {
   std::weak_ptr<Outbox> weak;
   outbox = Outbox::create([&] {
     if (auto self = weak.lock()) self->stop();
-    {
-      std::lock_guard lock(mu);
-      stopped = true;
-    }
+    // Notified under the lock: the test may return (destroying cv) as soon as it sees `stopped`.
+    std::lock_guard lock(mu);
+    stopped = true;
     cv.notify_all();
   });
   weak = outbox;
