@@ -387,28 +387,40 @@ class Parser {
       }
       QV_TRY(auto element, parse_value());
       array.push_back(std::move(element));
-      for (;;) {  // between elements
-        skip_blanks();
-        if (eof()) return error(errc::kSyntax, out.pos, "unterminated array, expected ']'");
-        const char d = peek();
-        if (d == '#' || (d == '/' && peek(1) == '/')) {
-          skip_comment();
-          continue;
-        }
-        if (d == '/') {
-          advance();
-          continue;
-        }
-        if (d == ',' || is_nl(d)) {
-          advance();
-          break;
-        }
-        if (d == ']') {
-          advance();
-          return out;
-        }
-        return unexpected("expected ',' or ']' after an array element");
+      QV_TRY(auto after, after_item(out.pos, ']', ",", "unterminated array, expected ']'",
+                                    "expected ',' or ']' after an array element"));
+      if (after == AfterItem::kClosed) return out;
+    }
+  }
+
+  enum class AfterItem { kNext, kClosed };
+
+  // What may follow an array element or a map entry: blanks, comments and stray '/', then a
+  // separator (a new line or one of `separators`) or the closing character.
+  ConfResult<AfterItem> after_item(const SourcePos& opened, char closer,
+                                   std::string_view separators, std::string_view unterminated,
+                                   std::string_view expected) {
+    for (;;) {
+      skip_blanks();
+      if (eof()) return error(errc::kSyntax, opened, unterminated);
+      const char d = peek();
+      if (d == '#' || (d == '/' && peek(1) == '/')) {
+        skip_comment();
+        continue;
       }
+      if (d == '/') {
+        advance();
+        continue;
+      }
+      if (is_nl(d) || separators.find(d) != std::string_view::npos) {
+        advance();
+        return AfterItem::kNext;
+      }
+      if (d == closer) {
+        advance();
+        return AfterItem::kClosed;
+      }
+      return unexpected(expected);
     }
   }
 
@@ -431,31 +443,9 @@ class Parser {
         continue;
       }
       QV_TRY(parse_entry(out.as_map(), /*in_map=*/true));
-      bool closed = false;
-      for (;;) {  // between entries
-        skip_blanks();
-        if (eof()) return error(errc::kSyntax, out.pos, "unterminated map, expected '}'");
-        const char d = peek();
-        if (d == '#' || (d == '/' && peek(1) == '/')) {
-          skip_comment();
-          continue;
-        }
-        if (d == '/') {
-          advance();
-          continue;
-        }
-        if (d == ',' || d == ';' || is_nl(d)) {
-          advance();
-          break;
-        }
-        if (d == '}') {
-          advance();
-          closed = true;
-          break;
-        }
-        return unexpected("expected ',', ';', a new line or '}' after a map value");
-      }
-      if (closed) break;
+      QV_TRY(auto after, after_item(out.pos, '}', ",;", "unterminated map, expected '}'",
+                                    "expected ',', ';', a new line or '}' after a map value"));
+      if (after == AfterItem::kClosed) break;
     }
     scopes_.pop_back();
     return out;
