@@ -126,28 +126,8 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
 
   net::Server server(options);
-  if (auto started = server.start(); !started) {
-    QV_LOG_FATAL("Error listening on port: ", options.host, ":", options.port, ", \"",
-                 started.error().message(), "\"");
-    return 1;
-  }
-  // Declared after `server`, so it is destroyed first.
-  std::optional<quiver::server::monitor::MonitorServer> monitor;
-  if (options.http_port != 0) {
-    monitor.emplace(server, options.http_host, options.http_port);
-    if (auto started = monitor->start(); !started) {
-      QV_LOG_FATAL("Can't listen on monitor port ", options.http_host, ":", options.http_port, ": ",
-                   started.error().message());
-      server.shutdown();
-      return 1;
-    }
-  }
-  if (!options.pid_file.empty()) {
-    std::ofstream pid(options.pid_file);
-    pid << ::getpid();
-    if (!pid) QV_LOG_ERROR("Could not write pidfile: ", options.pid_file);
-  }
-
+  // Signals are trapped before the listener opens: a client (or a test) that sees the port
+  // may signal at once, and SIGHUP/SIGUSR1/SIGUSR2 would otherwise kill the process.
   asio::io_context signal_io(1);
   asio::signal_set signals(signal_io, SIGINT, SIGTERM, SIGHUP);
   signals.add(SIGUSR1);
@@ -183,6 +163,28 @@ int main(int argc, char** argv) {
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
+  if (auto started = server.start(); !started) {
+    QV_LOG_FATAL("Error listening on port: ", options.host, ":", options.port, ", \"",
+                 started.error().message(), "\"");
+    return 1;
+  }
+  // Declared after `server`, so it is destroyed first.
+  std::optional<quiver::server::monitor::MonitorServer> monitor;
+  if (options.http_port != 0) {
+    monitor.emplace(server, options.http_host, options.http_port);
+    if (auto started = monitor->start(); !started) {
+      QV_LOG_FATAL("Can't listen on monitor port ", options.http_host, ":", options.http_port, ": ",
+                   started.error().message());
+      server.shutdown();
+      return 1;
+    }
+  }
+  if (!options.pid_file.empty()) {
+    std::ofstream pid(options.pid_file);
+    pid << ::getpid();
+    if (!pid) QV_LOG_ERROR("Could not write pidfile: ", options.pid_file);
+  }
+
   std::thread signal_thread([&]() { signal_io.run(); });
   server.wait();
   if (monitor) monitor->stop();
