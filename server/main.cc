@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "server/config/command_line.h"
 #include "server/config/options.h"
+#include "server/jetstream/jetstream.h"
 #include "server/monitor/monitor.h"
 #include "server/net/server.h"
 
@@ -23,6 +24,7 @@ namespace {
 namespace asio = boost::asio;
 namespace config = quiver::server::config;
 namespace net = quiver::server::net;
+namespace jetstream = quiver::server::jetstream;
 
 quiver::log::Settings log_settings(const config::ServerOptions& options) {
   quiver::log::Settings settings;
@@ -116,11 +118,6 @@ int main(int argc, char** argv) {
                  options.logging.log_file.c_str());
     return 1;
   }
-  if (options.jetstream.enabled) {
-    QV_LOG_WARN(
-        "JetStream was requested but is not available in this build yet; "
-        "core NATS only");
-  }
 
   // A peer that resets a connection mid-write must cost that connection only.
   ::signal(SIGPIPE, SIG_IGN);
@@ -163,6 +160,23 @@ int main(int argc, char** argv) {
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
+  // JetStream recovers its streams before the listener opens, so the first client already
+  // finds them.
+  std::unique_ptr<jetstream::JetStream> js;
+  if (options.jetstream.enabled) {
+    jetstream::JetStreamConfig js_config;
+    js_config.store_dir = options.jetstream.store_dir;
+    js_config.max_memory = options.jetstream.max_memory_store;
+    js_config.max_storage = options.jetstream.max_file_store;
+    js_config.sync_interval = options.jetstream.sync_interval;
+    js_config.domain = options.jetstream.domain;
+    auto started_js = jetstream::JetStream::start(server, js_config);
+    if (!started_js) {
+      QV_LOG_FATAL("Can't start JetStream: ", started_js.error().message());
+      return 1;
+    }
+    js = std::move(started_js).value();
+  }
   if (auto started = server.start(); !started) {
     QV_LOG_FATAL("Error listening on port: ", options.host, ":", options.port, ", \"",
                  started.error().message(), "\"");

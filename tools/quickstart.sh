@@ -83,6 +83,6 @@ if [ $# -eq 0 ]; then
 else
   echo "    ports: 4222 (clients) and 8222 (monitoring) unless your flags override them: $*"
 fi
-echo "    JetStream store: $root/data (JetStream is not in this build yet)"
+echo "    JetStream store: $root/data (fsync before every publish ack; see docs/storage.md)"
 echo "    Ctrl-C stops the server. Next: tools/test.sh runs the whole test suite."
 exec "$bin" --js --store_dir ./data -m 8222 "$@"

@@ -458,6 +458,15 @@ class Reader {
         QV_TRY(assign(storage_size(m, "max_file_store"), o.jetstream.max_file_store));
       } else if (k == "domain") {
         QV_TRY(assign(string_of(m), o.jetstream.domain));
+      } else if (k == "sync_interval" || k == "sync") {
+        if (m.value.is_string() && lower(m.value.as_string()) == "always") {
+          o.jetstream.sync_interval = Duration::zero();
+        } else {
+          QV_TRY(auto d, duration_of(m, "sync_interval"));
+          if (d <= Duration::zero())
+            return bad(m.key_pos, "sync_interval must be positive or \"always\"");
+          o.jetstream.sync_interval = d;
+        }
       } else if (one_of(k, {"enable", "enabled"})) {
         QV_TRY(assign(bool_of(m), enable));
       } else if (one_of(k, {"key", "ek", "encryption_key", "cipher"})) {

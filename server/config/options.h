@@ -107,6 +107,10 @@ struct JetStreamOptions {
   std::int64_t max_memory_store = -1;  // -1: size dynamically, as nats-server does
   std::int64_t max_file_store = -1;
   std::string domain;
+  // When stored messages reach disk. Zero ("always", the default): fsync before the publish
+  // acknowledgement, with group commit. Positive: acknowledge once written to the OS and fsync
+  // every sync_interval (faster; a power loss can lose the last interval's messages).
+  Duration sync_interval{0};
 
   bool operator==(const JetStreamOptions&) const = default;
 };

@@ -393,6 +393,10 @@ TEST(OptionsTest, JetStreamForms) {
   EXPECT_EQ(aliases.jetstream.max_file_store, 2048);
   EXPECT_FALSE(ok("jetstream { enabled: false, store_dir: /x }").jetstream.enabled);
   EXPECT_TRUE(ok("jetstream {}").jetstream.enabled);
+  EXPECT_EQ(ok("jetstream {}").jetstream.sync_interval, Duration::zero());
+  EXPECT_EQ(ok("jetstream { sync_interval: always }").jetstream.sync_interval, Duration::zero());
+  EXPECT_EQ(ok("jetstream { sync_interval: \"2s\" }").jetstream.sync_interval,
+            std::chrono::seconds(2));
 }
 
 TEST(OptionsTest, JetStreamErrors) {
@@ -407,6 +411,8 @@ TEST(OptionsTest, JetStreamErrors) {
   EXPECT_EQ(error_of("store_dir: /a\njetstream { store_dir: /b }"),
             "t.conf:2:13: Duplicate 'store_dir' configuration");
   EXPECT_EQ(error_of("jetstream { strict: true }"), "t.conf:1:13: unknown field \"strict\"");
+  EXPECT_EQ(error_of("jetstream { sync_interval: \"0s\" }"),
+            "t.conf:1:13: sync_interval must be positive or \"always\"");
 }
 
 TEST(OptionsTest, ValidateCrossFieldRules) {

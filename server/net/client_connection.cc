@@ -7,6 +7,7 @@
 #include "codec/subject.h"
 #include "common/log.h"
 #include "server/auth/authenticator.h"
+#include "server/core/internal_sink.h"
 #include "server/net/server.h"
 
 namespace quiver::server::net {
@@ -459,10 +460,23 @@ void ClientConnection::handle_pub(const codec::Op& op, DeliveryBatch& batch) {
 void ClientConnection::publish(std::string_view subject, std::string_view reply,
                                std::string_view headers, std::string_view payload,
                                DeliveryBatch& batch) {
-  MatchResultPtr result = account_->sublist.match(subject);
+  const std::size_t delivered = route(*account_, subject, reply, headers, payload, batch, this);
+  if (delivered == 0 && !reply.empty() && no_responders_ &&
+      headers_.load(std::memory_order_relaxed)) {
+    send_no_responders(reply, batch);
+  }
+}
+
+std::size_t ClientConnection::route(Account& account, std::string_view subject,
+                                    std::string_view reply, std::string_view headers,
+                                    std::string_view payload, DeliveryBatch& batch,
+                                    const ClientConnection* sender,
+                                    std::string_view match_subject) {
+  MatchResultPtr result =
+      account.sublist.match(match_subject.empty() ? subject : match_subject);
   std::size_t delivered = 0;
   for (Subscription* sub : result->plain) {
-    if (deliver(sub, subject, reply, headers, payload, batch)) ++delivered;
+    if (deliver(sub, subject, reply, headers, payload, batch, sender)) ++delivered;
   }
   for (const QueueGroup& group : result->queues) {
     const std::size_t n = group.members.size();
@@ -472,23 +486,24 @@ void ClientConnection::publish(std::string_view subject, std::string_view reply,
     const std::size_t start = static_cast<std::size_t>(thread_rng().below(n));
     for (std::size_t i = 0; i < n; ++i) {
       Subscription* sub = group.members[(start + i) % n];
-      if (deliver(sub, subject, reply, headers, payload, batch)) {
+      if (deliver(sub, subject, reply, headers, payload, batch, sender)) {
         ++delivered;
         break;
       }
     }
   }
-  if (delivered == 0 && !reply.empty() && no_responders_ &&
-      headers_.load(std::memory_order_relaxed)) {
-    send_no_responders(reply, batch);
-  }
+  return delivered;
 }
 
 bool ClientConnection::deliver(Subscription* sub, std::string_view subject, std::string_view reply,
                                std::string_view headers, std::string_view payload,
-                               DeliveryBatch& batch) {
+                               DeliveryBatch& batch, const ClientConnection* sender) {
+  if (sub->origin == InterestOrigin::kSystem) {
+    return static_cast<InternalSink*>(sub->owner)
+        ->on_message(*sub, subject, reply, headers, payload);
+  }
   auto* target = static_cast<ClientConnection*>(sub->owner);
-  if (target == this && !echo_) return false;
+  if (target == sender && !sender->echo_) return false;
   if (target->filter_deliveries_.load(std::memory_order_acquire) &&
       !target->permissions_->can_receive(subject)) {
     return false;

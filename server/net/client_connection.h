@@ -101,6 +101,16 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   bool enqueue_msg(const Subscription& sub, std::string_view subject, std::string_view reply,
                    std::string_view headers, std::string_view payload, DeliveryBatch& batch);
 
+  // Routes one message to every subscription `subject` reaches in `account` (one member per
+  // queue group) and returns how many took it. `sender` is the publishing connection, skipped
+  // when it has echo off; null for the server's own messages. A non-empty `match_subject` is
+  // matched instead of `subject`, which is still what the MSG line carries (JetStream push
+  // deliveries reach the deliver subject's subscribers under the stored message's subject).
+  // Runs on the caller's thread, which must be inside its epoch (EpochDomain::enter).
+  static std::size_t route(Account& account, std::string_view subject, std::string_view reply,
+                           std::string_view headers, std::string_view payload, DeliveryBatch& batch,
+                           const ClientConnection* sender, std::string_view match_subject = {});
+
   // Any thread: wakes the writer (the end of a DeliveryBatch).
   void signal_writer();
 
@@ -127,8 +137,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void handle_unsub(const codec::Op& op, DeliveryBatch& batch);
   void publish(std::string_view subject, std::string_view reply, std::string_view headers,
                std::string_view payload, DeliveryBatch& batch);
-  bool deliver(Subscription* sub, std::string_view subject, std::string_view reply,
-               std::string_view headers, std::string_view payload, DeliveryBatch& batch);
+  static bool deliver(Subscription* sub, std::string_view subject, std::string_view reply,
+                      std::string_view headers, std::string_view payload, DeliveryBatch& batch,
+                      const ClientConnection* sender);
   void send_no_responders(std::string_view reply, DeliveryBatch& batch);
   void remove_subscription(const std::string& sid);
   bool consume_reply_allowance(std::string_view subject);

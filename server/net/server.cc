@@ -41,11 +41,13 @@ Server::Server(config::ServerOptions options)
     : server_id_(generate_server_id()),
       start_time_(std::chrono::system_clock::now()),
       options_(std::move(options)),
-      epochs_(std::max(1u, std::thread::hardware_concurrency())),
+      // One epoch slot per client worker, plus the system worker's.
+      epochs_(std::max(1u, std::thread::hardware_concurrency()) + 1),
       accounts_(Sublist::Options{!options_.disable_sublist_cache}),
       global_account_(accounts_.find_or_create(kGlobalAccountName)) {
   const std::size_t n = std::max(1u, std::thread::hardware_concurrency());
   for (std::size_t i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(i));
+  system_worker_ = std::make_unique<Worker>(n);
   limits_ = limits_from(options_);
 }
 
@@ -121,6 +123,8 @@ Result<void> Server::start() {
     schedule_reclaim(*worker);
     worker->thread = std::thread([w = worker.get()]() { w->io.run(); });
   }
+  schedule_reclaim(*system_worker_);
+  system_worker_->thread = std::thread([w = system_worker_.get()]() { w->io.run(); });
   QV_LOG_INFO("Server is ready");
   return success();
 }
@@ -182,6 +186,7 @@ std::string Server::info_line(uint64_t cid, const std::string& client_ip) const 
     info.max_payload = options_.max_payload;
     info.auth_required = authenticator_ && authenticator_->required();
   }
+  info.jetstream = jetstream_available_.load();
   info.version = std::string(kServerVersion);
   info.go = std::string(kServerBuild);
   info.port = port_.load();
@@ -194,8 +199,17 @@ std::string Server::info_line(uint64_t cid, const std::string& client_ip) const 
   return line;
 }
 
+void Server::add_shutdown_hook(std::function<void()> hook) {
+  std::lock_guard lock(mu_);
+  shutdown_hooks_.push_back(std::move(hook));
+}
+
 ServerStats Server::stats() const noexcept {
   ServerStats stats;
+  for (const Worker* worker : {system_worker_.get()}) {
+    stats.out_msgs += worker->traffic.out_msgs.load(std::memory_order_relaxed);
+    stats.out_bytes += worker->traffic.out_bytes.load(std::memory_order_relaxed);
+  }
   for (const auto& worker : workers_) {
     stats.in_msgs += worker->traffic.in_msgs.load(std::memory_order_relaxed);
     stats.in_bytes += worker->traffic.in_bytes.load(std::memory_order_relaxed);
@@ -300,6 +314,12 @@ void Server::shutdown() {
     std::lock_guard lock(done_mu_);
     done_cv_.notify_all();  // wakes the lame duck schedule
   }
+  std::vector<std::function<void()>> hooks;
+  {
+    std::lock_guard lock(mu_);
+    hooks.swap(shutdown_hooks_);
+  }
+  for (auto it = hooks.rbegin(); it != hooks.rend(); ++it) (*it)();
   const auto deadline = std::chrono::steady_clock::now() + kShutdownFlushTimeout;
   for (auto& worker : workers_) {
     asio::post(worker->io, [this, w = worker.get(), deadline]() {
@@ -310,11 +330,18 @@ void Server::shutdown() {
   for (auto& worker : workers_) {
     if (worker->thread.joinable()) worker->thread.join();
   }
+  asio::post(system_worker_->io, [w = system_worker_.get()]() {
+    w->reclaim_timer.cancel();
+    w->io.stop();
+  });
+  if (system_worker_->thread.joinable()) system_worker_->thread.join();
   // Everything retired is unreachable now that no worker runs.
   for (auto& worker : workers_) {
     epochs_.exit(worker->index);
     worker->retired.reclaim(epochs_);
   }
+  epochs_.exit(system_worker_->index);
+  system_worker_->retired.reclaim(epochs_);
   QV_LOG_INFO("Server Exiting..");
   std::lock_guard lock(done_mu_);
   done_ = true;

@@ -124,6 +124,17 @@ class Server {
   std::string info_line(uint64_t cid, const std::string& client_ip) const;
   void on_closed(uint64_t cid, CloseReason reason);
 
+  // --- services inside the broker (JetStream) ---
+  // The system worker: one more io_context and thread, not serving client connections, on
+  // which in-process services run and publish (InternalClient). It has its own epoch slot.
+  Worker& system_worker() noexcept { return *system_worker_; }
+  boost::asio::io_context& system_io() noexcept { return system_worker_->io; }
+  // Runs `hook` during shutdown(), after clients are closed and before the workers stop (a
+  // service syncs its storage there). Hooks run in reverse order of registration.
+  void add_shutdown_hook(std::function<void()> hook);
+  // Whether INFO advertises JetStream ("jetstream": true).
+  void set_jetstream_available(bool available) noexcept { jetstream_available_.store(available); }
+
   // --- monitoring ---
   std::vector<std::shared_ptr<ClientConnection>> connections() const;
   std::size_t connection_count() const;
@@ -145,6 +156,9 @@ class Server {
   std::map<uint64_t, std::shared_ptr<ClientConnection>> conns_;
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<Worker> system_worker_;
+  std::vector<std::function<void()>> shutdown_hooks_;  // guarded by mu_
+  std::atomic<bool> jetstream_available_{false};
   std::size_t next_worker_ = 0;
   EpochDomain epochs_;
   AccountRegistry accounts_;

@@ -1,0 +1,325 @@
+#include "server/jetstream/jetstream.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <future>
+
+#include <boost/asio/post.hpp>
+
+#include "common/log.h"
+#include "server/jetstream/consumer.h"
+#include "server/jetstream/meta.h"
+#include "server/jetstream/stream.h"
+#include "server/net/internal_client.h"
+#include "server/net/server.h"
+
+namespace quiver::server::jetstream {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Beyond this many queued bytes the inbox refuses messages: the publisher sees no responder
+// (a 503 for requests) instead of the server growing without bound behind a slow disk.
+constexpr std::size_t kMaxInboxEntries = 1u << 20;
+
+// How often expiry, dedup pruning, ephemeral inactivity and consumer state saving run.
+constexpr auto kHousekeepingInterval = std::chrono::milliseconds(100);
+
+}  // namespace
+
+JetStream::JetStream(net::Server& server, JetStreamConfig config)
+    : server_(server),
+      config_(std::move(config)),
+      io_(server.system_io()),
+      sync_timer_(io_),
+      housekeeping_timer_(io_) {}
+
+JetStream::~JetStream() {
+  // Streams and consumers unregister their targets as they go: destroy them while targets_
+  // still exists.
+  for (auto& [name, acc] : accounts_) acc->streams.clear();
+  accounts_.clear();
+}
+
+int64_t JetStream::now_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::unique_ptr<JetStream>> JetStream::start(net::Server& server, JetStreamConfig config) {
+  if (config.store_dir.empty()) {
+    config.store_dir = (fs::temp_directory_path() / "nats" / "jetstream").string();
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(config.store_dir) / "jetstream", ec);
+  if (ec) {
+    QV_LOG_ERROR("Could not create JetStream storage directory ", config.store_dir, ": ",
+                 ec.message());
+    return ec;
+  }
+  std::unique_ptr<JetStream> js(new JetStream(server, std::move(config)));
+  QV_LOG_INFO("Starting JetStream");
+  QV_LOG_INFO("  Storage directory: ", js->config_.store_dir);
+  QV_LOG_INFO("  Sync:              ",
+              js->config_.sync_interval.count() == 0
+                  ? std::string("always (fsync before ack, group commit)")
+                  : log::cat("every ", js->config_.sync_interval.count() / 1000000, "ms"));
+  // JetStream serves every account known at start; $SYS has none (as in nats-server).
+  for (const AccountPtr& account : server.accounts().list()) {
+    if (account->name == kSystemAccountName) continue;
+    auto acc = std::make_unique<AccountState>();
+    acc->account = account;
+    acc->client = std::make_unique<net::InternalClient>(server, account);
+    acc->dir = (fs::path(js->config_.store_dir) / "jetstream" / account->name).string();
+    const uint64_t api_target = js->register_target(TargetKind::kApi, acc.get());
+    QV_TRY(js->subscribe(*acc, "$JS.API.>", api_target));
+    QV_TRY(js->recover(*acc));
+    js->accounts_.emplace(account->name, std::move(acc));
+  }
+  server.set_jetstream_available(true);
+  js->schedule_housekeeping();
+  if (js->config_.sync_interval.count() > 0) js->schedule_interval_sync();
+  JetStream* raw = js.get();
+  server.add_shutdown_hook([raw]() { raw->stop(); });
+  return js;
+}
+
+void JetStream::stop() {
+  std::promise<void> done;
+  auto finished = done.get_future();
+  boost::asio::post(io_, [this, &done]() {
+    if (!stopped_) {
+      stopped_ = true;
+      drain();
+      sync_timer_.cancel();
+      housekeeping_timer_.cancel();
+      for (auto& [name, acc] : accounts_) {
+        for (auto& [sname, stream] : acc->streams) stream->close();
+        acc->client->flush();
+      }
+      QV_LOG_INFO("JetStream stopped: stores synced and closed");
+    }
+    done.set_value();
+  });
+  finished.wait();
+}
+
+uint64_t JetStream::register_target(TargetKind kind, void* object) {
+  const uint64_t id = next_target_++;
+  targets_.emplace(id, Target{kind, object});
+  return id;
+}
+
+void JetStream::unregister_target(uint64_t id) { targets_.erase(id); }
+
+Result<Subscription*> JetStream::subscribe(AccountState& acc, std::string subject,
+                                           uint64_t target) {
+  QV_TRY(auto sub, acc.client->subscribe(std::move(subject), "", this));
+  sub->owner_id = target;
+  return sub;
+}
+
+void JetStream::unsubscribe(AccountState& acc, Subscription* sub) {
+  if (sub) acc.client->unsubscribe(sub);
+}
+
+bool JetStream::on_message(const Subscription& sub, std::string_view subject,
+                           std::string_view reply, std::string_view headers,
+                           std::string_view payload) {
+  if (inbox_.size() >= kMaxInboxEntries) return false;
+  if (inbox_.push(sub.owner_id, subject, reply, headers, payload)) {
+    boost::asio::post(io_, [this]() { drain(); });
+  }
+  return true;
+}
+
+void JetStream::drain() {
+  inbox_.take(batch_);
+  for (const InboxBatch::Entry& e : batch_.entries) dispatch(batch_, e);
+  commit_batch();
+}
+
+void JetStream::dispatch(const InboxBatch& batch, const InboxBatch::Entry& e) {
+  auto it = targets_.find(e.target);
+  if (it == targets_.end()) return;  // a stream or consumer deleted meanwhile
+  const Target target = it->second;
+  switch (target.kind) {
+    case TargetKind::kApi: {
+      auto* acc = static_cast<AccountState*>(target.object);
+      handle_api(*acc, batch.subject(e), batch.reply(e), batch.headers(e), batch.payload(e));
+      break;
+    }
+    case TargetKind::kStream:
+      static_cast<Stream*>(target.object)
+          ->process_publish(batch.subject(e), batch.reply(e), batch.headers(e), batch.payload(e));
+      break;
+    case TargetKind::kAck:
+      static_cast<Consumer*>(target.object)
+          ->on_ack(batch.subject(e), batch.reply(e), batch.payload(e));
+      break;
+    case TargetKind::kFlowControl:
+      static_cast<Consumer*>(target.object)->on_flow_control_reply(batch.subject(e));
+      break;
+  }
+}
+
+void JetStream::mark_dirty(Stream* stream) {
+  if (std::find(dirty_.begin(), dirty_.end(), stream) == dirty_.end()) dirty_.push_back(stream);
+}
+
+void JetStream::kick(Consumer* consumer) {
+  if (std::find(kicked_.begin(), kicked_.end(), consumer) == kicked_.end()) {
+    kicked_.push_back(consumer);
+  }
+}
+
+void JetStream::reply_after_sync(AccountState& acc, std::string subject, std::string payload) {
+  deferred_replies_.push_back({&acc, std::move(subject), std::move(payload)});
+}
+
+void JetStream::confirm_after_save(Consumer* consumer, std::string reply) {
+  ack_confirms_.emplace_back(consumer, std::move(reply));
+}
+
+void JetStream::commit_batch() {
+  // Group commit: one sync per touched store for the whole batch, then the acks.
+  const bool sync_always = config_.sync_interval.count() == 0;
+  for (Stream* stream : dirty_) {
+    auto r = sync_always ? stream->store().sync() : stream->store().flush();
+    if (!r) {
+      QV_LOG_ERROR("JetStream: syncing stream '", stream->name(),
+                   "' failed: ", r.error().message());
+    }
+  }
+  dirty_.clear();
+  for (DeferredReply& r : deferred_replies_) {
+    r.acc->client->publish(r.subject, "", "", r.payload);
+  }
+  deferred_replies_.clear();
+  if (!ack_confirms_.empty()) {
+    std::vector<Consumer*> saved;
+    for (auto& [consumer, reply] : ack_confirms_) {
+      if (std::find(saved.begin(), saved.end(), consumer) == saved.end()) {
+        if (auto r = consumer->save_state(sync_always); !r) {
+          QV_LOG_ERROR("JetStream: saving consumer '", consumer->name(),
+                       "' failed: ", r.error().message());
+        }
+        saved.push_back(consumer);
+      }
+      consumer->stream().account().client->publish(reply, "", "", "");
+    }
+    ack_confirms_.clear();
+  }
+  // Consumers may kick others (interest removal); run until quiet.
+  std::vector<Consumer*> kicked;
+  for (int round = 0; round < 4 && !kicked_.empty(); ++round) {
+    kicked.swap(kicked_);
+    kicked_.clear();
+    for (Consumer* c : kicked) c->run();
+    kicked.clear();
+  }
+  for (auto& [name, acc] : accounts_) acc->client->flush();
+}
+
+void JetStream::on_stream_deleted(Stream* stream) {
+  dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), stream), dirty_.end());
+  for (auto& [name, consumer] : stream->consumers()) on_consumer_deleted(consumer.get());
+}
+
+void JetStream::on_consumer_deleted(Consumer* consumer) {
+  kicked_.erase(std::remove(kicked_.begin(), kicked_.end(), consumer), kicked_.end());
+  ack_confirms_.erase(std::remove_if(ack_confirms_.begin(), ack_confirms_.end(),
+                                     [consumer](const auto& c) { return c.first == consumer; }),
+                      ack_confirms_.end());
+}
+
+void JetStream::schedule_interval_sync() {
+  sync_timer_.expires_after(config_.sync_interval);
+  sync_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    for (auto& [name, acc] : accounts_) {
+      for (auto& [sname, stream] : acc->streams) {
+        if (auto r = stream->store().sync(); !r) {
+          QV_LOG_ERROR("JetStream: syncing stream '", sname, "' failed: ", r.error().message());
+        }
+      }
+    }
+    schedule_interval_sync();
+  });
+}
+
+void JetStream::schedule_housekeeping() {
+  housekeeping_timer_.expires_after(kHousekeepingInterval);
+  housekeeping_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    const int64_t now = now_ns();
+    for (auto& [name, acc] : accounts_) {
+      std::vector<Stream*> streams;
+      for (auto& [sname, stream] : acc->streams) streams.push_back(stream.get());
+      for (Stream* stream : streams) {
+        stream->expire(now);
+        std::vector<std::string> expired;
+        for (auto& [cname, consumer] : stream->consumers()) {
+          if (consumer->inactive_expired(now)) {
+            expired.push_back(cname);
+          } else if (consumer->durable()) {
+            (void)consumer->save_state(false);
+          }
+        }
+        for (const std::string& cname : expired) stream->delete_consumer(cname, true);
+      }
+    }
+    commit_batch();
+    schedule_housekeeping();
+  });
+}
+
+uint64_t JetStream::used_memory() const {
+  uint64_t total = 0;
+  for (const auto& [name, acc] : accounts_) {
+    for (const auto& [sname, stream] : acc->streams) {
+      if (stream->is_memory()) total += stream->store().storage_bytes();
+    }
+  }
+  return total;
+}
+
+uint64_t JetStream::used_storage() const {
+  uint64_t total = 0;
+  for (const auto& [name, acc] : accounts_) {
+    for (const auto& [sname, stream] : acc->streams) {
+      if (!stream->is_memory()) total += stream->store().storage_bytes();
+    }
+  }
+  return total;
+}
+
+Result<void> JetStream::recover(AccountState& acc) {
+  const fs::path streams_dir = fs::path(acc.dir) / "streams";
+  std::error_code ec;
+  if (!fs::exists(streams_dir, ec)) return success();
+  for (const auto& entry : fs::directory_iterator(streams_dir, ec)) {
+    if (!entry.is_directory()) continue;
+    auto stream = open_stream_from_disk(*this, acc, entry.path().string());
+    if (!stream) {
+      QV_LOG_ERROR("JetStream: could not recover stream at ", entry.path().string(), ": ",
+                   stream.error().message());
+      continue;
+    }
+    Stream* s = stream.value().get();
+    acc.streams.emplace(s->name(), std::move(stream.value()));
+    if (auto r = s->activate(); !r) {
+      QV_LOG_ERROR("JetStream: could not activate stream '", s->name(), "': ", r.error().message());
+      continue;
+    }
+    recover_consumers(*s);
+    const StoreState st = s->store().state();
+    QV_LOG_INFO("  Restored ", st.msgs, " messages for stream '", acc.account->name, " > ",
+                s->name(), "'");
+  }
+  return success();
+}
+
+}  // namespace quiver::server::jetstream
