@@ -135,10 +135,13 @@ void Connection::close_with(std::string text) noexcept {
   }
 }
 
-std::error_code Connection::handshake(std::string_view ops) {
+std::error_code Connection::handshake(std::string_view ops, bool headers) {
   std::string out;
   codec::append_connect(
-      out, R"({"verbose":false,"pedantic":false,"name":"loadgen","lang":"c++","protocol":1})");
+      out,
+      headers ? R"({"verbose":false,"pedantic":false,"name":"loadgen","lang":"c++",)"
+                R"("protocol":1,"headers":true,"no_responders":true})"
+              : R"({"verbose":false,"pedantic":false,"name":"loadgen","lang":"c++","protocol":1})");
   out.append(ops);
   codec::append_ping(out);
   if (auto ec = write_all(out)) return ec;

@@ -45,7 +45,9 @@ class Connection {
 
   // Sends CONNECT (verbose off), then `ops` (e.g. SUBs), then PING, and reads until the PONG:
   // once it returns, the server has processed everything sent. An -ERR fails the handshake.
-  std::error_code handshake(std::string_view ops);
+  // `headers` also announces headers and no_responders, so a request nobody serves gets a 503
+  // status at once (JetStream API calls use it) instead of running into a timeout.
+  std::error_code handshake(std::string_view ops, bool headers = false);
 
   // Sends PING and reads until PONG, answering server PINGs. MSGs that arrive meanwhile are
   // passed to on_msg. Used by publishers as a flush barrier.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "testing/loadgen/js_modes.h"
 #include "testing/loadgen/modes.h"
 #include "testing/loadgen/options.h"
 
@@ -49,6 +50,15 @@ int main(int argc, char** argv) {
         }
       }
       return r.errors.empty() ? 0 : 1;
+    }
+    case Mode::kJsPub:
+    case Mode::kJsConsumePull:
+    case Mode::kJsConsumePush: {
+      const JsResult r = run_js(options->target, options->js);
+      print_line(to_json(r));
+      const bool ok =
+          r.errors.empty() && r.lost == 0 && r.ack_duplicates == 0 && r.consume_duplicates == 0;
+      return ok ? 0 : 1;
     }
     default: {
       const DeliveryResult r = run_delivery(options->target, options->delivery);

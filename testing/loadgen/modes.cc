@@ -119,13 +119,19 @@ std::string_view mode_name(Mode mode) noexcept {
       return "idle";
     case Mode::kSubjects:
       return "subjects";
+    case Mode::kJsPub:
+      return "js-pub";
+    case Mode::kJsConsumePull:
+      return "js-consume-pull";
+    case Mode::kJsConsumePush:
+      return "js-consume-push";
   }
   return "?";
 }
 
 std::optional<Mode> parse_mode(std::string_view name) noexcept {
   for (Mode m : {Mode::kPub, Mode::kPubSub, Mode::kFanout, Mode::kQueue, Mode::kReqRep, Mode::kIdle,
-                 Mode::kSubjects}) {
+                 Mode::kSubjects, Mode::kJsPub, Mode::kJsConsumePull, Mode::kJsConsumePush}) {
     if (mode_name(m) == name) return m;
   }
   return std::nullopt;

@@ -20,7 +20,18 @@ struct Target {
   uint16_t port = 4222;
 };
 
-enum class Mode : uint8_t { kPub, kPubSub, kFanout, kQueue, kReqRep, kIdle, kSubjects };
+enum class Mode : uint8_t {
+  kPub,
+  kPubSub,
+  kFanout,
+  kQueue,
+  kReqRep,
+  kIdle,
+  kSubjects,
+  kJsPub,          // JetStream publish with acks (js_modes.h)
+  kJsConsumePull,  // JetStream durable pull consumer
+  kJsConsumePush,  // JetStream durable push consumer
+};
 
 std::string_view mode_name(Mode mode) noexcept;
 std::optional<Mode> parse_mode(std::string_view name) noexcept;

@@ -1,6 +1,7 @@
 // Runs every workload against a real broker: /usr/sbin/nats-server, or $QV_LOADGEN_BROKER (any
-// binary taking nats-server's -a/-p flags). Against the reference the generator must see every
-// message exactly once, so a non-zero loss here is a generator bug.
+// binary taking nats-server's -a/-p flags, and -js -sd DIR for the JetStream modes). Against the
+// reference the generator must see every message exactly once, so a non-zero loss here is a
+// generator bug.
 #include "testing/loadgen/modes.h"
 
 #include <chrono>
@@ -9,8 +10,11 @@
 #include <string>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "testing/loadgen/js_modes.h"
 
 #include <netinet/in.h>
 #include <sys/prctl.h>
@@ -38,19 +42,26 @@ uint16_t free_port() {
 
 class ModesTest : public ::testing::Test {
  protected:
+  // Flags after -a/-p.
+  virtual std::vector<std::string> extra_args() { return {}; }
+
   void SetUp() override {
     const char* env = std::getenv("QV_LOADGEN_BROKER");
     broker_ = env != nullptr && *env != '\0' ? env : "/usr/sbin/nats-server";
     if (::access(broker_.c_str(), X_OK) != 0) GTEST_SKIP() << broker_ << " not installed";
     target_.port = free_port();
     ASSERT_NE(target_.port, 0);
-    const std::string port = std::to_string(target_.port);
+    std::vector<std::string> args = {broker_, "-a", "127.0.0.1", "-p",
+                                     std::to_string(target_.port)};
+    for (std::string& a : extra_args()) args.push_back(std::move(a));
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::execl(broker_.c_str(), broker_.c_str(), "-a", "127.0.0.1", "-p", port.c_str(),
-              static_cast<char*>(nullptr));
+      ::execv(broker_.c_str(), argv.data());
       ::_exit(127);
     }
     // Poll (with a deadline) until the broker accepts.
@@ -176,6 +187,136 @@ TEST_F(ModesTest, ConnectFailureIsReportedAsLoss) {
   const DeliveryResult r = run_delivery(nowhere, delivery(Mode::kPubSub, 10, 16, 1));
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].rfind("subscriber connect:", 0), 0u) << r.errors[0];
+  EXPECT_EQ(r.lost, 10u);
+}
+
+// The JetStream modes, against a broker started with -js and a fresh store directory.
+class JsModesTest : public ModesTest {
+ protected:
+  std::vector<std::string> extra_args() override {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    std::string dir = std::string(tmp != nullptr ? tmp : "/tmp") + "/js-XXXXXX";
+    if (::mkdtemp(dir.data()) == nullptr) return {"-js"};
+    return {"-js", "-sd", dir};
+  }
+
+  JsOptions js(Mode mode, uint64_t msgs, std::size_t size) {
+    JsOptions o;
+    o.mode = mode;
+    o.msgs = msgs;
+    o.size = size;
+    return o;
+  }
+};
+
+TEST_F(JsModesTest, PubAcksEveryMessageAndDeletesTheStream) {
+  JsOptions o = js(Mode::kJsPub, 20'000, 16);
+  o.window = 64;
+  JsResult r = run_js(target_, o);
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.published, 20'000u);
+  EXPECT_EQ(r.acked, 20'000u);
+  EXPECT_EQ(r.ack_errors, 0u);
+  EXPECT_EQ(r.ack_duplicates, 0u);
+  EXPECT_EQ(r.lost, 0u);
+  EXPECT_EQ(r.first_seq, 1u);
+  EXPECT_EQ(r.ack_latency_ns.count, 20'000u);
+  EXPECT_GT(r.ack_latency_ns.p50, 0);
+  EXPECT_LE(r.ack_latency_ns.p50, r.ack_latency_ns.p99);
+  EXPECT_GT(r.pub_seconds, 0);
+  // The stream was deleted, so the next run starts a new one at sequence 1.
+  r = run_js(target_, js(Mode::kJsPub, 1000, 1024));
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.first_seq, 1u);
+  EXPECT_EQ(r.acked, 1000u);
+}
+
+TEST_F(JsModesTest, KeptStreamIsReused) {
+  JsOptions o = js(Mode::kJsPub, 1000, 16);
+  o.keep = true;
+  JsResult r = run_js(target_, o);
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.first_seq, 1u);
+  r = run_js(target_, js(Mode::kJsPub, 500, 16));
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.first_seq, 1001u);
+  EXPECT_EQ(r.acked, 500u);
+}
+
+TEST_F(JsModesTest, PublishWithoutAStreamCountsAckErrors) {
+  // The kept stream "LOADGEN" listens on a.x; the second run reuses it but publishes to b.x,
+  // which no stream stores: every publish gets a 503 status instead of an ack.
+  JsOptions o = js(Mode::kJsPub, 10, 16);
+  o.subject = "a.x";
+  o.keep = true;
+  ASSERT_TRUE(run_js(target_, o).errors.empty());
+  o.subject = "b.x";
+  o.keep = false;
+  const JsResult r = run_js(target_, o);
+  EXPECT_EQ(r.acked, 0u);
+  EXPECT_EQ(r.ack_errors, 10u);
+  EXPECT_EQ(r.lost, 10u);
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors[0], "publish ack for message 0: status NATS/1.0 503 (no stream for b.x?)");
+}
+
+TEST_F(JsModesTest, PullConsumesEveryMessage) {
+  JsOptions o = js(Mode::kJsConsumePull, 20'000, 16);
+  o.batch = 100;
+  const JsResult r = run_js(target_, o);
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.acked, 20'000u);
+  EXPECT_EQ(r.consumed, 20'000u);
+  EXPECT_EQ(r.consume_duplicates, 0u);
+  EXPECT_EQ(r.lost, 0u);
+  EXPECT_EQ(r.ack_pending_end, 0);
+  EXPECT_GT(r.consume_seconds, 0);
+}
+
+TEST_F(JsModesTest, PushConsumesEveryMessage) {
+  const JsResult r = run_js(target_, js(Mode::kJsConsumePush, 10'000, 1024));
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.consumed, 10'000u);
+  EXPECT_EQ(r.consume_duplicates, 0u);
+  EXPECT_EQ(r.lost, 0u);
+  EXPECT_EQ(r.ack_pending_end, 0);
+}
+
+TEST_F(JsModesTest, ConsumeAfterFillIntoAReusedStreamSkipsOlderMessages) {
+  JsOptions o = js(Mode::kJsPub, 500, 16);
+  o.keep = true;
+  ASSERT_TRUE(run_js(target_, o).errors.empty());
+  // Without a start sequence, the consumer would also deliver the 500 older messages, whose
+  // payload sequence numbers 0..499 would count as duplicates.
+  const JsResult r = run_js(target_, js(Mode::kJsConsumePull, 1000, 16));
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.first_seq, 501u);
+  EXPECT_EQ(r.consumed, 1000u);
+  EXPECT_EQ(r.consume_duplicates, 0u);
+}
+
+TEST_F(JsModesTest, ConsumeWithoutFillDrainsAKeptStream) {
+  JsOptions o = js(Mode::kJsPub, 3000, 16);
+  o.keep = true;
+  ASSERT_TRUE(run_js(target_, o).errors.empty());
+  o = js(Mode::kJsConsumePush, 3000, 16);
+  o.fill = false;
+  const JsResult r = run_js(target_, o);
+  EXPECT_TRUE(r.errors.empty()) << to_json(r);
+  EXPECT_EQ(r.published, 0u);
+  EXPECT_EQ(r.consumed, 3000u);
+  EXPECT_EQ(r.lost, 0u);
+}
+
+TEST_F(ModesTest, JetStreamModesReportABrokerWithoutJetStream) {
+  JsOptions o;
+  o.msgs = 10;
+  o.timeout_ms = 300;
+  const JsResult r = run_js(target_, o);
+  ASSERT_EQ(r.errors.size(), 1u) << to_json(r);
+  EXPECT_EQ(r.errors[0],
+            "stream create: no responders on $JS.API.STREAM.CREATE.LOADGEN (JetStream not "
+            "enabled?)");
   EXPECT_EQ(r.lost, 10u);
 }
 

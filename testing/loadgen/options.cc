@@ -37,6 +37,30 @@ bool parse_u64(std::string_view s, uint64_t& out) {
   return true;
 }
 
+// A stream name: one subject token without wildcards (the API puts it into subjects).
+bool valid_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c == '.' || c == '*' || c == '>' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A literal subject: non-empty dot-separated tokens.
+bool valid_subject(std::string_view s) {
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = s.find('.', start);
+    if (!valid_token(s.substr(start, dot == std::string_view::npos ? s.npos : dot - start))) {
+      return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
 bool parse_double(const std::string& s, double& out) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
@@ -56,6 +80,12 @@ modes:
             (alternately "s.*.x" and "s.>")
   reqrep    sequential request/reply, 1 responder, 1 requester; latency percentiles
   idle      open C connections (CONNECT, SUB, PING/PONG), print, wait for stdin EOF
+  js-pub           create (or reuse) file stream --stream bound to --subject and publish N
+                   msgs with acks, at most --window un-acked; ack latency percentiles
+  js-consume-pull  js-pub fill (unless --no-fill), then drain N msgs through a durable pull
+                   consumer (MSG.NEXT batches of --batch, 2 outstanding), +ACK each
+  js-consume-push  the same through a durable push consumer (explicit acks)
+                   JS modes delete their consumer, and their stream unless --keep
 flags:
   --host H            broker host (127.0.0.1)
   --port P            broker port (4222)
@@ -73,6 +103,15 @@ flags:
   --warmup N          reqrep: unmeasured requests first (1000)
   --conns C           idle connections (10000)
   --no-hold           idle: close at once instead of waiting for stdin EOF
+  --stream NAME       JS stream (LOADGEN)
+  --subject S         JS stream subject (lg.js)
+  --window W          JS publish: max un-acked messages (256)
+  --batch B           JS pull: messages per MSG.NEXT request (256)
+  --max-ack-pending M JS consumers' max_ack_pending (20000)
+  --no-fill           JS consume: use the messages already in the stream
+  --keep              JS: do not delete the stream at the end
+JS modes default to --msgs 100k; --quiet-ms is their longest wait for an ack or message
+(10000 for JS).
 Prints one JSON line with the results.
 )";
 }
@@ -90,11 +129,20 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
   }
   o.mode = *mode;
   o.delivery.mode = *mode;
+  o.js.mode = *mode;
   std::optional<uint64_t> subs;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& flag = args[i];
     if (flag == "--no-hold") {
       o.idle.hold = false;
+      continue;
+    }
+    if (flag == "--no-fill") {
+      o.js.fill = false;
+      continue;
+    }
+    if (flag == "--keep") {
+      o.js.keep = true;
       continue;
     }
     if (i + 1 >= args.size()) {
@@ -124,10 +172,12 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
     } else if (flag == "--msgs") {
       if (!need_u64(kNoMax)) return std::nullopt;
       o.delivery.msgs = u;
+      o.js.msgs = u;
     } else if (flag == "--size") {
       if (!need_u64(64 * 1024 * 1024)) return std::nullopt;
       o.delivery.size = u;
       o.reqrep.size = u;
+      o.js.size = u;
     } else if (flag == "--pubs") {
       if (!need_u64(1024) || u == 0) {
         error = "bad value '" + value + "' for --pubs";
@@ -149,6 +199,7 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
         return std::nullopt;
       }
       o.delivery.batch_bytes = u;
+      o.js.batch_bytes = u;
     } else if (flag == "--window-bytes") {
       if (!need_u64(kNoMax)) return std::nullopt;
       o.delivery.window_bytes = u;
@@ -156,6 +207,7 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
       if (!need_u64(kIntMax)) return std::nullopt;
       o.delivery.quiet_ms = static_cast<int>(u);
       o.reqrep.timeout_ms = static_cast<int>(u);
+      o.js.timeout_ms = static_cast<int>(u);
     } else if (flag == "--seconds") {
       if (!parse_double(value, d)) {
         error = "bad value '" + value + "' for --seconds";
@@ -168,6 +220,36 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
     } else if (flag == "--warmup") {
       if (!need_u64(kNoMax)) return std::nullopt;
       o.reqrep.warmup = u;
+    } else if (flag == "--stream") {
+      if (!valid_token(value)) {
+        error = "bad value '" + value + "' for --stream";
+        return std::nullopt;
+      }
+      o.js.stream = value;
+    } else if (flag == "--subject") {
+      if (!valid_subject(value)) {
+        error = "bad value '" + value + "' for --subject";
+        return std::nullopt;
+      }
+      o.js.subject = value;
+    } else if (flag == "--window") {
+      if (!need_u64(kIntMax) || u == 0) {
+        error = "bad value '" + value + "' for --window";
+        return std::nullopt;
+      }
+      o.js.window = u;
+    } else if (flag == "--batch") {
+      if (!need_u64(kIntMax) || u == 0) {
+        error = "bad value '" + value + "' for --batch";
+        return std::nullopt;
+      }
+      o.js.batch = u;
+    } else if (flag == "--max-ack-pending") {
+      if (!need_u64(kIntMax) || u == 0) {
+        error = "bad value '" + value + "' for --max-ack-pending";
+        return std::nullopt;
+      }
+      o.js.max_ack_pending = static_cast<int64_t>(u);
     } else if (flag == "--conns") {
       if (!need_u64(kIntMax)) return std::nullopt;
       o.idle.conns = static_cast<int>(u);
@@ -192,13 +274,18 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
       break;
     case Mode::kReqRep:
     case Mode::kIdle:
+    case Mode::kJsPub:
+    case Mode::kJsConsumePull:
+    case Mode::kJsConsumePush:
       break;
   }
   if (o.mode != Mode::kPub && o.delivery.publishers != 1) {
     error = "--pubs applies to pub mode only";
     return std::nullopt;
   }
-  if ((o.mode == Mode::kPubSub || o.mode == Mode::kPub) && subs) {
+  const bool js_mode =
+      o.mode == Mode::kJsPub || o.mode == Mode::kJsConsumePull || o.mode == Mode::kJsConsumePush;
+  if ((o.mode == Mode::kPubSub || o.mode == Mode::kPub || js_mode) && subs) {
     error = "--subs does not apply to " + args[0];
     return std::nullopt;
   }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "testing/loadgen/js_modes.h"
 #include "testing/loadgen/modes.h"
 
 namespace quiver::loadgen {
@@ -15,6 +16,7 @@ struct Options {
   DeliveryOptions delivery;  // pub pubsub fanout queue subjects
   ReqRepOptions reqrep;
   IdleOptions idle;
+  JsOptions js;  // js-pub js-consume-pull js-consume-push
 };
 
 // `args` excludes the program name. On failure returns nullopt and sets `error`.

@@ -67,11 +67,84 @@ TEST(OptionsTest, RejectsBadInput) {
   EXPECT_EQ(e, "unknown flag --bogus");
 }
 
+TEST(OptionsTest, JetStreamDefaults) {
+  const auto o = parse({"js-pub"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->mode, Mode::kJsPub);
+  EXPECT_EQ(o->js.mode, Mode::kJsPub);
+  EXPECT_EQ(o->js.msgs, 100'000u);
+  EXPECT_EQ(o->js.size, 16u);
+  EXPECT_EQ(o->js.stream, "LOADGEN");
+  EXPECT_EQ(o->js.subject, "lg.js");
+  EXPECT_EQ(o->js.window, 256u);
+  EXPECT_EQ(o->js.batch, 256u);
+  EXPECT_EQ(o->js.max_ack_pending, 20'000);
+  EXPECT_TRUE(o->js.fill);
+  EXPECT_FALSE(o->js.keep);
+  EXPECT_EQ(o->js.timeout_ms, 10'000);
+}
+
+TEST(OptionsTest, JetStreamFlags) {
+  const auto o = parse({"js-consume-pull",
+                        "--msgs",
+                        "50k",
+                        "--size",
+                        "1Ki",
+                        "--stream",
+                        "B2",
+                        "--subject",
+                        "bench.js.x",
+                        "--window",
+                        "64",
+                        "--batch",
+                        "100",
+                        "--max-ack-pending",
+                        "5000",
+                        "--no-fill",
+                        "--keep",
+                        "--quiet-ms",
+                        "2000",
+                        "--batch-bytes",
+                        "32Ki"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->js.mode, Mode::kJsConsumePull);
+  EXPECT_EQ(o->js.msgs, 50'000u);
+  EXPECT_EQ(o->js.size, 1024u);
+  EXPECT_EQ(o->js.stream, "B2");
+  EXPECT_EQ(o->js.subject, "bench.js.x");
+  EXPECT_EQ(o->js.window, 64u);
+  EXPECT_EQ(o->js.batch, 100u);
+  EXPECT_EQ(o->js.max_ack_pending, 5000);
+  EXPECT_FALSE(o->js.fill);
+  EXPECT_TRUE(o->js.keep);
+  EXPECT_EQ(o->js.timeout_ms, 2000);
+  EXPECT_EQ(o->js.batch_bytes, 32u * 1024);
+  EXPECT_EQ(parse({"js-consume-push"})->js.mode, Mode::kJsConsumePush);
+}
+
+TEST(OptionsTest, RejectsBadJetStreamInput) {
+  std::string e;
+  EXPECT_FALSE(parse({"js-pub", "--window", "0"}, &e));
+  EXPECT_EQ(e, "bad value '0' for --window");
+  EXPECT_FALSE(parse({"js-consume-pull", "--batch", "0"}, &e));
+  EXPECT_EQ(e, "bad value '0' for --batch");
+  EXPECT_FALSE(parse({"js-pub", "--stream", "a.b"}, &e));
+  EXPECT_EQ(e, "bad value 'a.b' for --stream");
+  EXPECT_FALSE(parse({"js-pub", "--stream", "a*"}, &e));
+  EXPECT_FALSE(parse({"js-pub", "--subject", "a..b"}, &e));
+  EXPECT_EQ(e, "bad value 'a..b' for --subject");
+  EXPECT_FALSE(parse({"js-pub", "--subject", "a.>"}, &e));
+  EXPECT_FALSE(parse({"js-pub", "--subject", ""}, &e));
+  EXPECT_FALSE(parse({"js-consume-push", "--subs", "2"}, &e));
+  EXPECT_EQ(e, "--subs does not apply to js-consume-push");
+}
+
 TEST(ModeTest, NamesRoundTrip) {
   for (Mode m : {Mode::kPub, Mode::kPubSub, Mode::kFanout, Mode::kQueue, Mode::kReqRep, Mode::kIdle,
-                 Mode::kSubjects}) {
+                 Mode::kSubjects, Mode::kJsPub, Mode::kJsConsumePull, Mode::kJsConsumePush}) {
     EXPECT_EQ(parse_mode(mode_name(m)), m);
   }
+  EXPECT_EQ(mode_name(Mode::kJsConsumePull), "js-consume-pull");
   EXPECT_FALSE(parse_mode("PUB"));
 }
 

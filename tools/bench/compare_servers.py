@@ -6,8 +6,12 @@ Runs testing/loadgen against both brokers, interleaved (quiver, nats, quiver, na
 rounds as a Markdown table: load | quiver | nats-server | ratio | goal | met?
 
 Every run gets a fresh broker on a free 127.0.0.1 port with default settings
-(`BIN -a 127.0.0.1 -p PORT`); brokers are stopped by PID (SIGTERM, then SIGKILL). Nothing is
-built here. Build first, in the optimised configuration:
+(`BIN -a 127.0.0.1 -p PORT`); brokers are stopped by PID (SIGTERM, then SIGKILL). JetStream loads
+(js-*) add `-js -sd DIR` with a fresh store directory per run, removed afterwards. For the
+*-interval loads quiver also gets `-c FILE` with --interval-conf (default
+`jetstream { sync_interval: "1s" }`, quiver's interval mode; its default fsyncs before every
+ack), while nats-server keeps its defaults (2.9 fsyncs every 2 minutes). Nothing is built here.
+Build first, in the optimised configuration:
 
   bazel --output_base=/root/.cache/bazel_ob_$USER build --config=opt \\
       //server:quiver-server //testing/loadgen:loadgen
@@ -22,6 +26,7 @@ exact path for one output base.) --nats defaults to /usr/sbin/nats-server.
   /usr/bin/python3 tools/bench/compare_servers.py --quick         # 1/10 of the messages, 1 round
   /usr/bin/python3 tools/bench/compare_servers.py --only pub16,reqrep --json out.json
   /usr/bin/python3 tools/bench/compare_servers.py --no-quiver     # nats-server alone
+  /usr/bin/python3 tools/bench/compare_servers.py --only js-pub16,js-pull16,js-push16
   sudo /usr/bin/python3 tools/bench/compare_servers.py --nice -10 # while others build
 
 On a shared 2-core machine, concurrent compiles make single rounds vary 2-3x; the table warns
@@ -36,6 +41,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -70,7 +76,41 @@ def loads(scale):
         "subjects": ["subjects", "--subjects", n(1_000_000), "--msgs", n(1_000_000),
                      "--subs", "2", "--size", "16"],
         "idle": ["idle", "--conns", "IDLE_CONNS"],  # filled in by main()
+        # JetStream, file storage, one stream per run on a fresh store directory. Publishing
+        # keeps 256 acks outstanding (nats.go PublishAsync with a max pending of 256). The
+        # consume loads first fill the stream the same way, then drain it through a durable
+        # consumer with explicit acks (nats bench's default). Each run takes ~2-4 s on nats-server.
+        "js-pub16": ["js-pub", "--msgs", n(400_000), "--size", "16", "--window", "256"],
+        "js-pub16-interval": ["js-pub", "--msgs", n(400_000), "--size", "16", "--window", "256"],
+        "js-pub1k": ["js-pub", "--msgs", n(300_000), "--size", "1Ki", "--window", "256"],
+        "js-pub1k-interval": ["js-pub", "--msgs", n(300_000), "--size", "1Ki", "--window", "256"],
+        "js-pull16": ["js-consume-pull", "--msgs", n(300_000), "--size", "16", "--batch", "256"],
+        "js-push16": ["js-consume-push", "--msgs", n(250_000), "--size", "16"],
     }
+
+
+def is_js(load):
+    return load.startswith("js-")
+
+
+def is_interval(load):
+    """quiver runs these with --interval-conf; nats-server runs them as it runs the others."""
+    return load.endswith("-interval")
+
+
+def broker_args(load, server, store_dir=None, interval_conf=None):
+    """Flags after `-a 127.0.0.1 -p PORT` for one run of `load` on `server`."""
+    args = []
+    if is_js(load):
+        args += ["-js", "-sd", store_dir]
+    if is_interval(load) and server == "quiver":
+        args += ["-c", interval_conf]
+    return args
+
+
+def default_selection(all_loads, have_quiver):
+    """Every load plus startup; without quiver the *-interval loads would only repeat js-pub*."""
+    return [l for l in all_loads if have_quiver or not is_interval(l)] + ["startup"]
 
 
 # Report rows: (label, load, json key, direction, goal). direction "up": higher is better and
@@ -97,11 +137,30 @@ ROWS = [
     ("{subjects} distinct subjects → s.*.x + s.>, delivered msgs/s", "subjects",
      "delivered_msgs_per_s", "up", None),
     ("idle memory per connection ({conns} conns), bytes", "idle", "bytes_per_conn", "down", 0.5),
+    ("JS publish 16 B, async with acks ({msgs} msgs), msgs/s", "js-pub16", "pub_msgs_per_s", "up",
+     1.0),
+    ("JS publish 1 KiB, async with acks ({msgs} msgs), msgs/s", "js-pub1k", "pub_msgs_per_s", "up",
+     1.0),
+    ("JS publish 16 B, quiver sync_interval 1s ({msgs} msgs), msgs/s", "js-pub16-interval",
+     "pub_msgs_per_s", "up", 2.0),
+    ("JS publish 1 KiB, quiver sync_interval 1s ({msgs} msgs), msgs/s", "js-pub1k-interval",
+     "pub_msgs_per_s", "up", 2.0),
+    ("JS publish 16 B, ack latency p50 µs", "js-pub16", "ack_lat_p50_us", "down", None),
+    ("JS publish 16 B, ack latency p99 µs", "js-pub16", "ack_lat_p99_us", "down", None),
+    ("JS pull consume 16 B, batch {batch} ({msgs} msgs), msgs/s", "js-pull16",
+     "consume_msgs_per_s", "up", 1.5),
+    ("JS push consume 16 B ({msgs} msgs), msgs/s", "js-push16", "consume_msgs_per_s", "up", 1.5),
 ]
+
+JS_NOTE = ("JetStream (js-*): file storage, default settings, one stream per run on a fresh store "
+           "directory; publishes keep 256 acks outstanding; consumers are durable with explicit "
+           "acks. quiver fsyncs before each ack unless sync_interval is set (*-interval rows); "
+           "nats-server 2.9 acks before fsync (sync every 2 min).")
 
 
 def label_params(args):
-    """{msgs}, {subjects}, {conns}, {seconds} of a load's loadgen arguments, for row labels."""
+    """{msgs}, {subjects}, {conns}, {seconds}, {batch} of a load's loadgen arguments, for row
+    labels."""
     def short(v):
         n = float(v)
         for div, suffix in ((1e6, "M"), (1e3, "k")):
@@ -109,7 +168,7 @@ def label_params(args):
                 return f"{n / div:g}{suffix}"
         return f"{n:g}"
 
-    params = {"msgs": "", "subjects": "", "conns": "", "seconds": ""}
+    params = {"msgs": "", "subjects": "", "conns": "", "seconds": "", "batch": ""}
     for flag, value in zip(args, args[1:]):
         if flag.startswith("--") and flag[2:] in params:
             params[flag[2:]] = short(value)
@@ -167,8 +226,9 @@ def rss_bytes(pid):
 class Broker:
     """One broker process on a free port. Timing: spawn -> accepting, spawn -> 'Server is ready'."""
 
-    def __init__(self, binary, workdir, tag):
+    def __init__(self, binary, workdir, tag, extra_args=()):
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.port = free_port()
         self.log_path = os.path.join(workdir, f"{tag}-{self.port}.log")
         self.proc = None
@@ -180,7 +240,7 @@ class Broker:
         log = open(self.log_path, "wb")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [self.binary, "-a", "127.0.0.1", "-p", str(self.port)],
+            [self.binary, "-a", "127.0.0.1", "-p", str(self.port)] + self.extra_args,
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = t0 + timeout
@@ -272,8 +332,9 @@ def run_idle(loadgen, broker, args, timeout):
     return result
 
 
-def run_one(load, args, server, binary, loadgen, workdir, timeout):
-    broker = Broker(binary, workdir, server)
+def run_one(load, args, server, binary, loadgen, workdir, timeout, interval_conf=None):
+    store_dir = tempfile.mkdtemp(prefix=f"{server}-js-", dir=workdir) if is_js(load) else None
+    broker = Broker(binary, workdir, server, broker_args(load, server, store_dir, interval_conf))
     try:
         broker.start()
         if load == "idle":
@@ -295,6 +356,8 @@ def run_one(load, args, server, binary, loadgen, workdir, timeout):
         result = {"ok": False, "errors": [f"{type(e).__name__}: {e}"]}
     finally:
         broker.stop()
+        if store_dir is not None:
+            shutil.rmtree(store_dir, ignore_errors=True)
     return result
 
 
@@ -443,6 +506,8 @@ def main():
                    help="niceness for this script, the brokers and loadgen (negative needs root; "
                         "e.g. -10 keeps concurrent builds from dominating the numbers)")
     p.add_argument("--json", help="write every run's result and the summary here ('-': stdout)")
+    p.add_argument("--interval-conf", default='jetstream { sync_interval: "1s" }',
+                   help="quiver's config file text for the *-interval loads (default: %(default)s)")
     a = p.parse_args()
     if a.quick:
         a.scale, a.rounds, a.idle_conns = 0.1, 1, 2000
@@ -479,7 +544,7 @@ def main():
 
     all_loads = loads(a.scale)
     all_loads["idle"] = ["idle", "--conns", str(idle_conns)]
-    selected = list(all_loads) + ["startup"]
+    selected = default_selection(all_loads, "quiver" in servers)
     if a.only:
         selected = [s.strip() for s in a.only.split(",") if s.strip()]
         unknown = [s for s in selected if s not in all_loads and s != "startup"]
@@ -493,9 +558,13 @@ def main():
     env["rounds"] = a.rounds
     env["scale"] = a.scale
     env["idle_conns"] = idle_conns
+    env["interval_conf"] = a.interval_conf
     started = time.time()
     results = {}
     with tempfile.TemporaryDirectory(prefix="qv-bench-") as workdir:
+        interval_conf = os.path.join(workdir, "interval.conf")
+        with open(interval_conf, "w") as f:
+            f.write(a.interval_conf + "\n")
         startup = None
         if "startup" in selected:
             startup = measure_startup(servers, workdir, a.startup_repeats)
@@ -504,12 +573,12 @@ def main():
                 for server, binary in servers.items():
                     t0 = time.time()
                     r = run_one(load, all_loads[load], server, binary, loadgen, workdir,
-                                a.timeout)
+                                a.timeout, interval_conf)
                     r["round"] = rnd
                     r["loadavg_1m_after"] = os.getloadavg()[0]
                     results.setdefault(load, {}).setdefault(server, []).append(r)
                     status = "ok" if r.get("ok") else "FAILED " + "; ".join(r.get("errors", []))
-                    print(f"[round {rnd + 1}/{a.rounds}] {load:9s} {server:6s} "
+                    print(f"[round {rnd + 1}/{a.rounds}] {load:17s} {server:6s} "
                           f"{time.time() - t0:5.1f} s {status}", file=sys.stderr, flush=True)
     env["loadavg_end"] = os.getloadavg()
     env["seconds"] = round(time.time() - started, 1)
@@ -522,6 +591,8 @@ def main():
           f"round(s), scale {a.scale:g}, {env['seconds']:.0f} s; load average "
           f"{la0[0]:.1f} → {la1[0]:.1f}\n")
     print(table)
+    if any(is_js(l) for l in results):
+        print("\n" + JS_NOTE)
     busy = max(la0[0], la1[0])
     if busy > (env["cpus"] or 1):
         print(f"\nWarning: load average {busy:.1f} on {env['cpus']} CPUs: other work competed "
