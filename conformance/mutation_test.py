@@ -1,21 +1,28 @@
-"""Proves that conformance cases can fail: the suite runs against quiver-server through a proxy
+"""Proves that conformance cases can fail: the suite runs against a broker through a proxy
 that deliberately breaks the broker's replies, and the cases that check those replies must
 FAIL. The same cases through a faithful proxy must PASS, so the failures come from the mutation
 alone.
 
 Usage: mutation_test.py CONFORMANCE_RUNNER QUIVER_SERVER
+       mutation_test.py --jetstream CONFORMANCE_RUNNER NATS_SERVER
+
+The second form checks JetStream cases against a JetStream-enabled broker (nats-server with
+-js, in a temporary store directory), since quiver-server does not offer JetStream yet.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
 
 RUNNER = None
 SERVER = None
+JETSTREAM = False
 
 # (name, replace this in broker-to-client bytes, with this, cases that must then fail)
 MUTATIONS = [
@@ -23,6 +30,24 @@ MUTATIONS = [
      ["errors/max_payload_violation"]),
     ("corrupted payload", b"hello", b"hellO", ["pubsub/basic_delivery_exact_bytes"]),
     ("missing +OK", b"+OK\r\n", b"", ["verbose/connect_acknowledged", "verbose/pub_acknowledged"]),
+]
+
+# Replacements keep the byte count, so the MSG/HMSG sizes stay right and only the meaning breaks.
+JETSTREAM_MUTATIONS = [
+    ("wrong err_code", b'"err_code":10071', b'"err_code":10072',
+     ["jetstream/expected_last_sequence", "jetstream_publish/expected_last_subject_sequence_10071"]),
+    ("duplicate not a boolean", b'"duplicate": true', b'"duplicate": 1   ',
+     ["jetstream/duplicate_msg_id", "jetstream_publish/duplicate_stored_once"]),
+    ("streams [] instead of null", b'"streams":null', b'"streams":[]  ',
+     ["jetstream_stream/names_no_match_null"]),
+    ("wrong status text", b"404 No Messages", b"404 No Massages",
+     ["jetstream_consumer/pull_no_wait_empty_404"]),
+    ("wrong pending count", b"Nats-Pending-Messages: 2", b"Nats-Pending-Messages: 3",
+     ["jetstream_consumer/pull_expires_408_with_pending"]),
+    ("wrong heartbeat text", b"Idle Heartbeat", b"Idle Heartbeet",
+     ["jetstream_consumer/push_idle_heartbeat"]),
+    ("wrong direct-get sequence", b"Nats-Sequence: 3", b"Nats-Sequence: 4",
+     ["jetstream_kv/put_and_direct_get"]),
 ]
 
 
@@ -78,8 +103,13 @@ class MutationTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.port = free_port()
-        cls.server = subprocess.Popen([SERVER, "-a", "127.0.0.1", "-p", str(cls.port)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.store = None
+        cmd = [SERVER, "-a", "127.0.0.1", "-p", str(cls.port)]
+        if JETSTREAM:
+            cls.store = tempfile.mkdtemp(prefix="mutation-js-")
+            cmd += ["-js", "-sd", cls.store]
+        cls.mutations = JETSTREAM_MUTATIONS if JETSTREAM else MUTATIONS
+        cls.server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -94,6 +124,8 @@ class MutationTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.kill()
         cls.server.wait()
+        if cls.store:
+            shutil.rmtree(cls.store, ignore_errors=True)
 
     def run_cases(self, proxy, cases):
         regex = "^(" + "|".join(c.replace("/", "/") for c in cases) + ")$"
@@ -104,7 +136,7 @@ class MutationTest(unittest.TestCase):
     def test_faithful_proxy_passes(self):
         proxy = MutatingProxy(self.port)
         try:
-            cases = [c for m in MUTATIONS for c in m[3]]
+            cases = [c for m in self.mutations for c in m[3]]
             code, out = self.run_cases(proxy, cases)
             self.assertEqual(code, 0, out)
             for case in cases:
@@ -113,7 +145,7 @@ class MutationTest(unittest.TestCase):
             proxy.close()
 
     def test_each_broken_reply_fails_its_cases(self):
-        for name, old, new, cases in MUTATIONS:
+        for name, old, new, cases in self.mutations:
             with self.subTest(mutation=name):
                 proxy = MutatingProxy(self.port, old, new)
                 try:
@@ -128,6 +160,9 @@ class MutationTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--jetstream":
+        JETSTREAM = True
+        sys.argv.pop(1)
     SERVER = os.path.abspath(sys.argv.pop(2))
     RUNNER = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -23,6 +23,10 @@ void register_all_cases(Registry& registry) {
   register_monitoring_cases(registry);
   register_cluster_cases(registry);
   register_jetstream_cases(registry);
+  register_jetstream_stream_cases(registry);
+  register_jetstream_publish_cases(registry);
+  register_jetstream_consumer_cases(registry);
+  register_jetstream_kv_cases(registry);
 }
 
 }  // namespace quiver::conformance

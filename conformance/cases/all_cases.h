@@ -25,6 +25,10 @@ void register_auth_cases(Registry& registry);
 void register_monitoring_cases(Registry& registry);
 void register_cluster_cases(Registry& registry);
 void register_jetstream_cases(Registry& registry);
+void register_jetstream_stream_cases(Registry& registry);
+void register_jetstream_publish_cases(Registry& registry);
+void register_jetstream_consumer_cases(Registry& registry);
+void register_jetstream_kv_cases(Registry& registry);
 
 // All of the above, in this order (the order cases run and are listed in).
 void register_all_cases(Registry& registry);

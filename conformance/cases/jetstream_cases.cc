@@ -1,101 +1,18 @@
 // jetstream: a first look at the JetStream API over core NATS request/reply ($JS.API.*),
 // gated on INFO "jetstream": true. Streams are memory streams with unique names, deleted after.
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 #include "conformance/cases/all_cases.h"
-#include "conformance/cases/helpers.h"
+#include "conformance/cases/jetstream_helpers.h"
 
 namespace quiver::conformance {
-namespace {
 
-const Requirements kJetStream{.jetstream = true};
-
-// A requester with its own inbox subscription.
-class Api {
- public:
-  explicit Api(CaseContext& ctx) : conn_(ctx.client()), inbox_(ctx.unique("_INBOX.cf")) {
-    conn_.sub(inbox_ + ".*", "inbox");
-  }
-
-  // Sends `payload` to `subject` (optionally with headers) and returns the reply's JSON body.
-  boost::json::value request(std::string_view subject, std::string_view payload,
-                             std::string_view headers = "") {
-    const std::string reply = inbox_ + "." + std::to_string(++n_);
-    if (headers.empty()) {
-      conn_.pub(subject, payload, reply);
-    } else {
-      conn_.hpub(subject, headers, payload, reply);
-    }
-    ServerOp op = conn_.next("reply to " + std::string(subject));
-    check(op.is_msg() && op.subject == reply,
-          "expected the reply on " + reply + ", got " + op.describe());
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(op.payload, ec);
-    if (ec) fail("reply to " + std::string(subject) + " is not JSON: " + op.describe());
-    check(v.is_object(), "reply to " + std::string(subject) + " is not a JSON object");
-    return v;
-  }
-
-  Connection& conn() { return conn_; }
-
- private:
-  Connection conn_;
-  std::string inbox_;
-  int n_ = 0;
-};
-
-const boost::json::value* field(const boost::json::value& v, std::string_view key) {
-  return v.is_object() ? v.as_object().if_contains(key) : nullptr;
-}
-
-std::string show(const boost::json::value& v) { return printable(boost::json::serialize(v)); }
-
-int64_t int_field(const boost::json::value& v, std::string_view key) {
-  const boost::json::value* f = field(v, key);
-  check(f != nullptr && f->is_number(), "no number \"" + std::string(key) + "\" in " + show(v));
-  return f->to_number<int64_t>();
-}
-
-std::string string_field(const boost::json::value& v, std::string_view key) {
-  const boost::json::value* f = field(v, key);
-  check(f != nullptr && f->is_string(), "no string \"" + std::string(key) + "\" in " + show(v));
-  return std::string(f->as_string());
-}
-
-void check_no_error(const boost::json::value& v, std::string_view what) {
-  check(field(v, "error") == nullptr, std::string(what) + " failed: " + show(v));
-}
-
-// A memory stream capturing "<name>.>", deleted when the case ends.
-class Stream {
- public:
-  Stream(CaseContext& ctx, Api& api) : api_(api) {
-    std::string name = ctx.unique("CF");
-    for (char& c : name) c = c == '-' ? '_' : c;
-    name_ = name;
-    const boost::json::value r = api_.request(
-        "$JS.API.STREAM.CREATE." + name_,
-        R"({"name":")" + name_ + R"(","subjects":[")" + name_ + R"(.>"],"storage":"memory"})");
-    check_no_error(r, "STREAM.CREATE");
-    check_eq(string_field(r, "type"), "io.nats.jetstream.api.v1.stream_create_response",
-             "STREAM.CREATE response type");
-  }
-  ~Stream() {
-    try {
-      api_.request("$JS.API.STREAM.DELETE." + name_, "");
-    } catch (const std::exception&) {
-      // The case already failed or the broker went away; nothing more to clean up.
-    }
-  }
-  const std::string& name() const { return name_; }
-
- private:
-  Api& api_;
-  std::string name_;
-};
-
-}  // namespace
+using js::Api;
+using js::check_no_error;
+using js::field;
+using js::int_at;
+using js::kJetStream;
+using js::show;
+using js::Stream;
+using js::string_at;
 
 void register_jetstream_cases(Registry& registry) {
   Area area(registry, "jetstream");
@@ -105,7 +22,7 @@ void register_jetstream_cases(Registry& registry) {
              Api api(ctx);
              const boost::json::value r = api.request("$JS.API.INFO", "");
              check_no_error(r, "$JS.API.INFO");
-             check_eq(string_field(r, "type"), "io.nats.jetstream.api.v1.account_info_response",
+             check_eq(string_at(r, "type"), "io.nats.jetstream.api.v1.account_info_response",
                       "response type");
            });
 
@@ -117,8 +34,8 @@ void register_jetstream_cases(Registry& registry) {
              for (int64_t seq = 1; seq <= 3; ++seq) {
                const boost::json::value ack = api.request(stream.name() + ".orders", "x");
                check_no_error(ack, "publish");
-               check_eq(string_field(ack, "stream"), stream.name(), "PubAck stream");
-               check_eq(int_field(ack, "seq"), seq, "PubAck seq");
+               check_eq(string_at(ack, "stream"), stream.name(), "PubAck stream");
+               check_eq(int_at(ack, "seq"), seq, "PubAck seq");
              }
            });
 
@@ -129,9 +46,9 @@ void register_jetstream_cases(Registry& registry) {
              const boost::json::value r = api.request("$JS.API.STREAM.INFO.CF_NO_SUCH_STREAM", "");
              const boost::json::value* error = field(r, "error");
              check(error != nullptr, "expected an error, got " + show(r));
-             check_eq(int_field(*error, "code"), int64_t{404}, "error code");
-             check_eq(int_field(*error, "err_code"), int64_t{10059}, "err_code");
-             check_eq(string_field(*error, "description"), "stream not found", "description");
+             check_eq(int_at(*error, "code"), int64_t{404}, "error code");
+             check_eq(int_at(*error, "err_code"), int64_t{10059}, "err_code");
+             check_eq(string_at(*error, "description"), "stream not found", "description");
            });
 
   area.add("stream_delete", "STREAM.DELETE succeeds and the stream is gone afterwards", kJetStream,
@@ -159,10 +76,10 @@ void register_jetstream_cases(Registry& registry) {
              const std::string hdr = header_block({{"Nats-Msg-Id", "id-1"}});
              const boost::json::value first = api.request(stream.name() + ".d", "x", hdr);
              check_no_error(first, "first publish");
-             check_eq(int_field(first, "seq"), int64_t{1}, "first seq");
+             check_eq(int_at(first, "seq"), int64_t{1}, "first seq");
              const boost::json::value second = api.request(stream.name() + ".d", "x", hdr);
              check_no_error(second, "second publish");
-             check_eq(int_field(second, "seq"), int64_t{1}, "duplicate seq");
+             check_eq(int_at(second, "seq"), int64_t{1}, "duplicate seq");
              const boost::json::value* dup = field(second, "duplicate");
              check(dup != nullptr && dup->is_bool() && dup->as_bool(),
                    "second PubAck is not marked duplicate: " + show(second));
@@ -179,8 +96,8 @@ void register_jetstream_cases(Registry& registry) {
                  stream.name() + ".e", "y", header_block({{"Nats-Expected-Last-Sequence", "5"}}));
              const boost::json::value* error = field(r, "error");
              check(error != nullptr, "expected an error, got " + show(r));
-             check_eq(int_field(*error, "err_code"), int64_t{10071}, "err_code");
-             check_eq(string_field(*error, "description"), "wrong last sequence: 1", "description");
+             check_eq(int_at(*error, "err_code"), int64_t{10071}, "err_code");
+             check_eq(string_at(*error, "description"), "wrong last sequence: 1", "description");
            });
 }
 
