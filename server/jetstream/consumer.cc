@@ -225,9 +225,11 @@ bool Consumer::needs(uint64_t seq, std::string_view subject) const {
 }
 
 uint64_t Consumer::num_pending() const {
-  const uint64_t from_cursor =
-      stream_.store().filtered_state(config_.filter_subject, next_sseq_).msgs;
-  return from_cursor + lps_queue_.size();
+  if (!npending_valid_) {
+    npending_ = stream_.store().filtered_state(config_.filter_subject, next_sseq_).msgs;
+    npending_valid_ = true;
+  }
+  return npending_ + lps_queue_.size();
 }
 
 api::ConsumerInfo Consumer::info() const {
@@ -257,11 +259,20 @@ bool Consumer::push_active() const {
   return stream_.account().client->has_interest(config_.deliver_subject);
 }
 
-void Consumer::on_stored(uint64_t, std::string_view subject) {
-  if (filter_matches(subject)) js_.kick(this);
+void Consumer::on_stored(uint64_t seq, std::string_view subject) {
+  if (!filter_matches(subject)) return;
+  if (npending_valid_ && seq >= next_sseq_) ++npending_;
+  js_.kick(this);
 }
 
-void Consumer::on_removed(uint64_t seq) {
+void Consumer::on_removed(uint64_t seq, std::string_view subject) {
+  if (seq >= next_sseq_ && npending_valid_) {
+    if (subject.empty()) {
+      npending_valid_ = false;
+    } else if (filter_matches(subject) && npending_ > 0) {
+      --npending_;
+    }
+  }
   if (pending_.erase(seq) > 0) {
     redelivered_.erase(seq);
     redeliver_queue_.erase(seq);
@@ -271,6 +282,7 @@ void Consumer::on_removed(uint64_t seq) {
 }
 
 void Consumer::on_purged() {
+  npending_valid_ = false;
   const StoreState st = stream_.store().state();
   if (next_sseq_ < st.first_seq) {
     next_sseq_ = st.first_seq;
@@ -325,10 +337,13 @@ bool Consumer::next_message(StoredMsg& out, uint64_t& delivery_count, bool& is_r
     is_redelivery = false;
     return true;
   }
+  if (next_sseq_ > stream_.synced_seq()) return false;
   auto m = store.load_next(config_.filter_subject, next_sseq_);
   if (!m) return false;
+  if (m.value().seq > stream_.synced_seq()) return false;  // not durable yet
   out = std::move(m).value();
   next_sseq_ = out.seq + 1;
+  if (npending_valid_ && npending_ > 0) --npending_;
   delivery_count = 1;
   is_redelivery = false;
   return true;
@@ -425,6 +440,7 @@ void Consumer::run() {
         redeliver_queue_.insert(msg.seq);
       } else if (msg.seq + 1 == next_sseq_) {
         next_sseq_ = msg.seq;
+        if (npending_valid_) ++npending_;
       }
       send_status(r.reply, "409 Message Size Exceeds MaxBytes");
       waiting_.pop_front();

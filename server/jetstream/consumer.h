@@ -60,7 +60,7 @@ class Consumer {
   void on_flow_control_reply(std::string_view subject);
   // The stream stored a message (seq, subject); the stream removed one.
   void on_stored(uint64_t seq, std::string_view subject);
-  void on_removed(uint64_t seq);
+  void on_removed(uint64_t seq, std::string_view subject = {});
   void on_purged();
 
   // Delivers what can be delivered now (kicked by the engine after each batch).
@@ -150,6 +150,10 @@ class Consumer {
   // Flow control (push).
   uint64_t fc_bytes_since_ = 0;
   std::string fc_outstanding_;  // reply subject of the unanswered request
+  // Messages at or after the cursor that match the filter, kept incrementally (a recount is a
+  // scan); invalid until first needed and after changes whose effect is unknown (purge).
+  mutable uint64_t npending_ = 0;
+  mutable bool npending_valid_ = false;
   bool dirty_ = false;
   int64_t dirty_since_ns_ = 0;
   bool closed_ = false;

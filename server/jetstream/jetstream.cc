@@ -1,8 +1,13 @@
 #include "server/jetstream/jetstream.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 
@@ -12,6 +17,8 @@
 #include "server/jetstream/stream.h"
 #include "server/net/internal_client.h"
 #include "server/net/server.h"
+
+#include <sys/stat.h>
 
 namespace quiver::server::jetstream {
 
@@ -28,14 +35,81 @@ constexpr auto kHousekeepingInterval = std::chrono::milliseconds(100);
 
 }  // namespace
 
+// The sync thread: fdatasyncs the descriptors handed to it and reports the newest commit
+// generation they cover back on the JetStream thread. Descriptors submitted while a round runs
+// wait for the next round, which syncs them all at once (group commit).
+class JetStream::Syncer {
+ public:
+  explicit Syncer(JetStream& js) : js_(js), thread_([this] { loop(); }) {}
+  ~Syncer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    for (int fd : fds_) ::close(fd);
+  }
+
+  void submit(uint64_t gen, std::vector<int> fds) {
+    {
+      std::lock_guard lock(mu_);
+      fds_.insert(fds_.end(), fds.begin(), fds.end());
+      gen_ = gen;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || gen_ > done_; });
+      if (stop_) return;
+      std::vector<int> fds;
+      fds.swap(fds_);
+      const uint64_t gen = gen_;
+      lock.unlock();
+      // Several descriptors may name one file (one per batch): sync each file once.
+      std::vector<std::pair<dev_t, ino_t>> seen;
+      for (int fd : fds) {
+        struct stat st {};
+        const bool known = ::fstat(fd, &st) == 0;
+        const auto id = std::make_pair(st.st_dev, st.st_ino);
+        if (!known || std::find(seen.begin(), seen.end(), id) == seen.end()) {
+          if (::fdatasync(fd) != 0) {
+            QV_LOG_ERROR("JetStream: fdatasync failed: ", std::strerror(errno));
+          }
+          if (known) seen.push_back(id);
+        }
+        ::close(fd);
+      }
+      boost::asio::post(js_.io_, [js = &js_, gen]() { js->on_synced(gen); });
+      lock.lock();
+      done_ = gen;
+    }
+  }
+
+  JetStream& js_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<int> fds_;
+  uint64_t gen_ = 0;
+  uint64_t done_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 JetStream::JetStream(net::Server& server, JetStreamConfig config)
     : server_(server),
       config_(std::move(config)),
       io_(server.system_io()),
       sync_timer_(io_),
-      housekeeping_timer_(io_) {}
+      housekeeping_timer_(io_),
+      syncer_(std::make_unique<Syncer>(*this)) {}
 
 JetStream::~JetStream() {
+  syncer_.reset();
   // Streams and consumers unregister their targets as they go: destroy them while targets_
   // still exists.
   for (auto& [name, acc] : accounts_) acc->streams.clear();
@@ -95,6 +169,11 @@ void JetStream::stop() {
       drain();
       sync_timer_.cancel();
       housekeeping_timer_.cancel();
+      // Whatever the sync thread has not confirmed yet is synced here, then released.
+      for (auto& [name, acc] : accounts_) {
+        for (auto& [sname, stream] : acc->streams) (void)stream->store().sync();
+      }
+      on_synced(commit_gen_);
       for (auto& [name, acc] : accounts_) {
         for (auto& [sname, stream] : acc->streams) stream->close();
         acc->client->flush();
@@ -184,34 +263,70 @@ void JetStream::confirm_after_save(Consumer* consumer, std::string reply) {
 }
 
 void JetStream::commit_batch() {
-  // Group commit: one sync per touched store for the whole batch, then the acks.
+  // Group commit. Every store written by this batch hands its writes to the OS; what the batch
+  // promised (publish acks, ack confirmations) is released once that data is durable: at once
+  // in interval mode, after the sync thread's fdatasync otherwise. While one fdatasync runs,
+  // later batches keep storing, and the next fdatasync covers all of them.
   const bool sync_always = config_.sync_interval.count() == 0;
+  PendingCommit commit;
+  std::vector<int> fds;
   for (Stream* stream : dirty_) {
-    auto r = sync_always ? stream->store().sync() : stream->store().flush();
-    if (!r) {
-      QV_LOG_ERROR("JetStream: syncing stream '", stream->name(),
+    const uint64_t last = stream->store().state().last_seq;
+    if (sync_always) {
+      auto r = stream->store().flush_for_sync();
+      if (!r) {
+        QV_LOG_ERROR("JetStream: writing stream '", stream->name(),
+                     "' failed: ", r.error().message());
+        continue;
+      }
+      fds.insert(fds.end(), r.value().begin(), r.value().end());
+    } else if (auto r = stream->store().flush(); !r) {
+      QV_LOG_ERROR("JetStream: writing stream '", stream->name(),
                    "' failed: ", r.error().message());
     }
+    commit.synced.emplace_back(stream, last);
   }
   dirty_.clear();
-  for (DeferredReply& r : deferred_replies_) {
-    r.acc->client->publish(r.subject, "", "", r.payload);
-  }
+  commit.replies = std::move(deferred_replies_);
   deferred_replies_.clear();
-  if (!ack_confirms_.empty()) {
-    std::vector<Consumer*> saved;
-    for (auto& [consumer, reply] : ack_confirms_) {
-      if (std::find(saved.begin(), saved.end(), consumer) == saved.end()) {
-        if (auto r = consumer->save_state(sync_always); !r) {
-          QV_LOG_ERROR("JetStream: saving consumer '", consumer->name(),
-                       "' failed: ", r.error().message());
-        }
-        saved.push_back(consumer);
-      }
-      consumer->stream().account().client->publish(reply, "", "", "");
-    }
-    ack_confirms_.clear();
+  commit.confirms = std::move(ack_confirms_);
+  ack_confirms_.clear();
+  if (fds.empty() && pending_commits_.empty()) {
+    release(commit);
+  } else if (!commit.synced.empty() || !commit.replies.empty() || !commit.confirms.empty() ||
+             !fds.empty()) {
+    commit.gen = ++commit_gen_;
+    pending_commits_.push_back(std::move(commit));
+    syncer_->submit(commit_gen_, std::move(fds));
   }
+  run_kicked();
+}
+
+void JetStream::release(PendingCommit& commit) {
+  for (auto& [stream, seq] : commit.synced) stream->set_synced_seq(seq);
+  for (DeferredReply& r : commit.replies) r.acc->client->publish(r.subject, "", "", r.payload);
+  std::vector<Consumer*> saved;
+  for (auto& [consumer, reply] : commit.confirms) {
+    if (std::find(saved.begin(), saved.end(), consumer) == saved.end()) {
+      if (auto r = consumer->save_state(true); !r) {
+        QV_LOG_ERROR("JetStream: saving consumer '", consumer->name(),
+                     "' failed: ", r.error().message());
+      }
+      saved.push_back(consumer);
+    }
+    consumer->stream().account().client->publish(reply, "", "", "");
+  }
+}
+
+void JetStream::on_synced(uint64_t gen) {
+  while (!pending_commits_.empty() && pending_commits_.front().gen <= gen) {
+    release(pending_commits_.front());
+    pending_commits_.pop_front();
+  }
+  run_kicked();
+}
+
+void JetStream::run_kicked() {
   // Consumers may kick others (interest removal); run until quiet.
   std::vector<Consumer*> kicked;
   for (int round = 0; round < 4 && !kicked_.empty(); ++round) {
@@ -225,14 +340,17 @@ void JetStream::commit_batch() {
 
 void JetStream::on_stream_deleted(Stream* stream) {
   dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), stream), dirty_.end());
+  for (PendingCommit& c : pending_commits_) {
+    std::erase_if(c.synced, [stream](const auto& s) { return s.first == stream; });
+  }
   for (auto& [name, consumer] : stream->consumers()) on_consumer_deleted(consumer.get());
 }
 
 void JetStream::on_consumer_deleted(Consumer* consumer) {
   kicked_.erase(std::remove(kicked_.begin(), kicked_.end(), consumer), kicked_.end());
-  ack_confirms_.erase(std::remove_if(ack_confirms_.begin(), ack_confirms_.end(),
-                                     [consumer](const auto& c) { return c.first == consumer; }),
-                      ack_confirms_.end());
+  auto same = [consumer](const auto& c) { return c.first == consumer; };
+  std::erase_if(ack_confirms_, same);
+  for (PendingCommit& c : pending_commits_) std::erase_if(c.confirms, same);
 }
 
 void JetStream::schedule_interval_sync() {

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -108,6 +109,21 @@ class JetStream final : public InternalSink {
   void drain();
   void dispatch(const InboxBatch& batch, const InboxBatch::Entry& e);
   void commit_batch();
+  struct DeferredReply {
+    AccountState* acc;
+    std::string subject;
+    std::string payload;
+  };
+  struct PendingCommit {
+    uint64_t gen = 0;
+    std::vector<std::pair<Stream*, uint64_t>> synced;  // stream, last sequence covered
+    std::vector<DeferredReply> replies;
+    std::vector<std::pair<Consumer*, std::string>> confirms;
+  };
+  class Syncer;
+  void release(PendingCommit& commit);
+  void on_synced(uint64_t gen);
+  void run_kicked();
   void schedule_interval_sync();
   void schedule_housekeeping();
 
@@ -132,13 +148,11 @@ class JetStream final : public InternalSink {
   uint64_t next_target_ = 1;
   std::vector<Stream*> dirty_;
   std::vector<Consumer*> kicked_;
-  struct DeferredReply {
-    AccountState* acc;
-    std::string subject;
-    std::string payload;
-  };
   std::vector<DeferredReply> deferred_replies_;
   std::vector<std::pair<Consumer*, std::string>> ack_confirms_;
+  std::deque<PendingCommit> pending_commits_;
+  uint64_t commit_gen_ = 0;
+  std::unique_ptr<Syncer> syncer_;
   bool stopped_ = false;
 };
 

@@ -41,7 +41,8 @@ StoreLimits store_limits(const api::StreamConfig& config) {
   limits.max_bytes = config.max_bytes;
   limits.max_age_ns = config.max_age;
   limits.max_msgs_per_subject = config.max_msgs_per_subject;
-  limits.max_msg_size = config.max_msg_size;
+  // The engine enforces max_msg_size itself, on headers + payload as nats-server counts it.
+  limits.max_msg_size = -1;
   limits.discard_new = config.discard == api::DiscardPolicy::kNew;
   limits.discard_new_per_subject = limits.discard_new && config.discard_new_per_subject;
   return limits;
@@ -61,15 +62,22 @@ Stream::Stream(JetStream& js, AccountState& acc, api::StreamConfig config, api::
 Stream::~Stream() { js_.unregister_target(target_); }
 
 Result<void> Stream::activate() {
-  store_->set_removed_callback([this](uint64_t seq, std::string_view) {
-    for (auto& [name, consumer] : consumers_) consumer->on_removed(seq);
+  store_->set_removed_callback([this](uint64_t seq, std::string_view subject) {
+    for (auto& [name, consumer] : consumers_) consumer->on_removed(seq, subject);
   });
   for (const std::string& subject : config_.subjects) {
     QV_TRY(auto sub, js_.subscribe(acc_, subject, target_));
     subs_.push_back(sub);
   }
   rebuild_dedup();
+  synced_seq_ = store_->state().last_seq;  // what was recovered is on disk
   return success();
+}
+
+void Stream::set_synced_seq(uint64_t seq) {
+  if (seq <= synced_seq_) return;
+  synced_seq_ = seq;
+  for (auto& [name, consumer] : consumers_) js_.kick(consumer.get());
 }
 
 Result<void> Stream::save_meta() const {
@@ -358,7 +366,7 @@ void Stream::on_ack(uint64_t seq) {
   }
   if (store_->remove(seq, false)) {
     js_.mark_dirty(this);
-    for (auto& [name, consumer] : consumers_) consumer->on_removed(seq);
+    for (auto& [name, consumer] : consumers_) consumer->on_removed(seq, msg.value().subject);
   }
 }
 

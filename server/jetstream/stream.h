@@ -41,6 +41,9 @@ class Stream {
   AccountState& account() noexcept { return acc_; }
   JetStream& js() noexcept { return js_; }
   const std::string& dir() const noexcept { return dir_; }
+  // The last sequence known to be durable (group commit); consumers deliver nothing after it.
+  uint64_t synced_seq() const noexcept { return synced_seq_; }
+  void set_synced_seq(uint64_t seq);
   bool is_memory() const noexcept { return config_.storage == api::StorageType::kMemory; }
 
   api::StreamInfo info(bool deleted_details, std::string_view subjects_filter) const;
@@ -110,6 +113,7 @@ class Stream {
   std::unordered_map<std::string, uint64_t> dedup_ids_;
   std::deque<DedupEntry> dedup_order_;
   std::string last_msg_id_;
+  uint64_t synced_seq_ = 0;
 };
 
 }  // namespace quiver::server::jetstream
