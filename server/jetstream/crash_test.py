@@ -49,6 +49,7 @@ class Conn:
                           b'"no_responders":true,"protocol":1}\r\nPING\r\n')
         while self._read_line() != b"PONG":
             pass
+        self.sock.settimeout(None)  # the reader thread blocks until data or close
         self.reader = threading.Thread(target=self._loop, daemon=True)
         self.reader.start()
         self.next_sid = 1
@@ -379,6 +380,46 @@ class CrashTest(unittest.TestCase):
             # New publishes continue after the repaired tail.
             _, _, _, data = conn.request("torn", "after")
             self.assertEqual(json.loads(data)["seq"], 200)
+            conn.close()
+        finally:
+            broker.stop()
+
+    def test_dead_space_is_compacted_and_live_messages_survive(self):
+        broker = Broker(self.dir)
+        try:
+            conn = Conn(broker.port)
+            r = conn.api("$JS.API.STREAM.CREATE.SPARSE",
+                         {"name": "SPARSE", "subjects": ["sparse.*"], "storage": "file",
+                          "max_msgs_per_subject": 1})
+            self.assertNotIn("error", r, r)
+            big = "x" * 1024
+            for i in range(3000):
+                conn.pub(f"sparse.{i % 2}", f"{i:05d}{big}")
+            _, _, _, data = conn.request("sparse.2", "last")
+            self.assertEqual(json.loads(data)["seq"], 3001)
+            msgs = os.path.join(self.dir, "jetstream", "$G", "streams", "SPARSE", "msgs")
+
+            def disk():
+                return sum(os.path.getsize(os.path.join(msgs, f)) for f in os.listdir(msgs))
+
+            self.assertGreater(disk(), 2_000_000)
+            deadline = time.monotonic() + 25  # compaction runs every 10 s
+            while disk() > 1_000_000 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            self.assertLess(disk(), 1_000_000, broker.output())
+            for subject, want in (("sparse.0", "02998"), ("sparse.1", "02999")):
+                r = conn.api("$JS.API.STREAM.MSG.GET.SPARSE", {"last_by_subj": subject})
+                import base64
+                self.assertTrue(base64.b64decode(r["message"]["data"]).decode().startswith(want))
+            conn.close()
+        finally:
+            broker.kill()
+        broker = Broker(self.dir)  # and the compacted files reopen cleanly
+        try:
+            conn = Conn(broker.port)
+            info = conn.api("$JS.API.STREAM.INFO.SPARSE")
+            self.assertEqual(info["state"]["messages"], 3, info)
+            self.assertEqual(info["state"]["last_seq"], 3001, info)
             conn.close()
         finally:
             broker.stop()

@@ -32,6 +32,8 @@ constexpr std::size_t kMaxInboxEntries = 1u << 20;
 
 // How often expiry, dedup pruning, ephemeral inactivity and consumer state saving run.
 constexpr auto kHousekeepingInterval = std::chrono::milliseconds(100);
+// Every this many housekeeping rounds (10 s), streams with mostly dead space are compacted.
+constexpr uint64_t kCompactionEvery = 100;
 
 }  // namespace
 
@@ -376,8 +378,10 @@ void JetStream::schedule_housekeeping() {
     for (auto& [name, acc] : accounts_) {
       std::vector<Stream*> streams;
       for (auto& [sname, stream] : acc->streams) streams.push_back(stream.get());
+      const bool compaction_round = ++housekeeping_rounds_ % kCompactionEvery == 0;
       for (Stream* stream : streams) {
         stream->expire(now);
+        if (compaction_round) stream->compact_if_sparse();
         std::vector<std::string> expired;
         for (auto& [cname, consumer] : stream->consumers()) {
           if (consumer->inactive_expired(now)) {

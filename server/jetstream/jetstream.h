@@ -152,6 +152,7 @@ class JetStream final : public InternalSink {
   std::vector<std::pair<Consumer*, std::string>> ack_confirms_;
   std::deque<PendingCommit> pending_commits_;
   uint64_t commit_gen_ = 0;
+  uint64_t housekeeping_rounds_ = 0;
   std::unique_ptr<Syncer> syncer_;
   bool stopped_ = false;
 };

@@ -378,6 +378,21 @@ void Stream::expire(int64_t now_ns) {
   prune_dedup(now_ns);
 }
 
+void Stream::compact_if_sparse() {
+  if (is_memory()) return;
+  const uint64_t on_disk = store_->storage_bytes();
+  const uint64_t live = store_->state().bytes;
+  if (on_disk < (1u << 20) || on_disk < 2 * live) return;
+  auto reclaimed = store_->compact();
+  if (!reclaimed) {
+    QV_LOG_ERROR("JetStream: compacting stream '", config_.name,
+                 "' failed: ", reclaimed.error().message());
+  } else if (reclaimed.value() > 0) {
+    QV_LOG_INFO("JetStream: compacted stream '", config_.name, "', reclaimed ", reclaimed.value(),
+                " bytes");
+  }
+}
+
 std::vector<uint64_t> Stream::last_per_subject(std::string_view filter) const {
   std::vector<uint64_t> seqs;
   for (const auto& [subject, count] : store_->subjects_state(filter.empty() ? ">" : filter)) {

@@ -79,6 +79,9 @@ class Stream {
   // Message expiry (max_age) and dedup window housekeeping.
   void expire(int64_t now_ns);
 
+  // Reclaims the space of removed messages when more than half of the store is dead.
+  void compact_if_sparse();
+
   // Closes the store (server stop) or deletes everything (stream delete).
   void close();
   void destroy();
