@@ -64,6 +64,14 @@ void JetStream::api_reply(AccountState& acc, std::string_view reply, const std::
 
 void JetStream::handle_api(AccountState& acc, std::string_view subject, std::string_view reply,
                            std::string_view headers, std::string_view payload) {
+  std::string local;  // $JS.<domain>.API.x -> $JS.API.x
+  if (!config_.domain.empty()) {
+    const std::string domain_prefix = log::cat("$JS.", config_.domain, ".API.");
+    if (subject.substr(0, domain_prefix.size()) == domain_prefix) {
+      local = log::cat(kApiPrefix, subject.substr(domain_prefix.size()));
+      subject = local;
+    }
+  }
   if (subject.substr(0, kApiPrefix.size()) != kApiPrefix) return;
   const std::vector<std::string_view> t = split_tokens(subject.substr(kApiPrefix.size()));
   const std::size_t n = t.size();

@@ -151,6 +151,10 @@ Result<std::unique_ptr<JetStream>> JetStream::start(net::Server& server, JetStre
     acc->dir = (fs::path(js->config_.store_dir) / "jetstream" / account->name).string();
     const uint64_t api_target = js->register_target(TargetKind::kApi, acc.get());
     QV_TRY(js->subscribe(*acc, "$JS.API.>", api_target));
+    if (!js->config_.domain.empty()) {
+      // Clients addressing the domain explicitly use $JS.<domain>.API.
+      QV_TRY(js->subscribe(*acc, log::cat("$JS.", js->config_.domain, ".API.>"), api_target));
+    }
     QV_TRY(js->recover(*acc));
     js->accounts_.emplace(account->name, std::move(acc));
   }
