@@ -472,8 +472,7 @@ std::size_t ClientConnection::route(Account& account, std::string_view subject,
                                     std::string_view payload, DeliveryBatch& batch,
                                     const ClientConnection* sender,
                                     std::string_view match_subject) {
-  MatchResultPtr result =
-      account.sublist.match(match_subject.empty() ? subject : match_subject);
+  MatchResultPtr result = account.sublist.match(match_subject.empty() ? subject : match_subject);
   std::size_t delivered = 0;
   for (Subscription* sub : result->plain) {
     if (deliver(sub, subject, reply, headers, payload, batch, sender)) ++delivered;
