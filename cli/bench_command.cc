@@ -18,6 +18,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cli/bench_js.h"
 #include "cli/bench_report.h"
 #include "cli/commands.h"
 #include "cli/format.h"
@@ -62,7 +63,21 @@ constexpr const char* kBenchHelp =
     "\n"
     "Output: natscli's summary (msgs/sec, MB/sec, per-client lines) plus loss and latency\n"
     "percentiles (round trip of every request; publish to delivery of every 16th message for\n"
-    "pub/sub with --size >= 8), or one JSON object with --json.\n";
+    "pub/sub with --size >= 8), or one JSON object with --json.\n"
+    "\n"
+    "JetStream (--js):\n"
+    "\n"
+    "  quiver bench foo --js --pub 1 --msgs 100000              async publish, window 256\n"
+    "  quiver bench foo --js --pub 1 --syncpub                  one acknowledgement at a time\n"
+    "  quiver bench foo --js --pub 1 --sub 2 --pull             publish and consume (pull)\n"
+    "  quiver bench foo --js --pub 1 --sub 1 --push --no-ack    push consumer, ack policy none\n"
+    "  quiver bench foo --js --pub 1 --keep; quiver bench foo --js --sub 1   consume later\n"
+    "\n"
+    "The stream (--stream, default benchstream) captures SUBJECT; it is created with --storage\n"
+    "(file) and deleted after the run unless --keep; an existing stream is used and kept.\n"
+    "Subscribers share one durable consumer (--consumer); --sub without --pub only consumes.\n"
+    "Latency: publish to acknowledgement of every message, and publish to delivery of every\n"
+    "16th (pub/sub, --size >= 8). --keep keeps the consumer too; an existing one is reused.\n";
 
 struct Config {
   std::string subject;
@@ -246,6 +261,10 @@ asio::awaitable<void> request_loop(Publisher* p, std::string subject, std::strin
 }
 
 int run_bench(const ParsedArgs& args) {
+  if (args.enabled("js", false)) return run_js_bench(args);
+  for (const FlagSpec& f : js_bench_flags()) {
+    if (f.name != "js" && args.has(f.name)) throw UsageError("--" + f.name + " needs --js");
+  }
   const ConnectionSettings settings = connection_settings(args);
   const Config c = parse_config(args);
   const bool rr = c.kind == "request" || c.kind == "reply";
@@ -429,7 +448,7 @@ int run_bench(const ParsedArgs& args) {
 }  // namespace
 
 Command bench_command() {
-  return Command{
+  Command command{
       .spec =
           {
               .name = "bench",
@@ -441,7 +460,7 @@ Command bench_command() {
                       {.name = "pub",
                        .placeholder = "N",
                        .help = "Number of publishers (requesters with --request)",
-                       .default_text = "1, or 0 with --reply"},
+                       .default_text = "1, or 0 with --reply or --js --sub N"},
                       {.name = "sub",
                        .placeholder = "N",
                        .help = "Number of subscribers (responders with --request/--reply)",
@@ -484,6 +503,8 @@ Command bench_command() {
       .aliases = {},
       .run = run_bench,
   };
+  for (FlagSpec& f : js_bench_flags()) command.spec.flags.push_back(std::move(f));
+  return command;
 }
 
 }  // namespace quiver::cli

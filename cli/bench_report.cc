@@ -76,6 +76,21 @@ void group_json(std::string& out, const SampleGroup& group) {
   out += "]}";
 }
 
+void latency_json(std::string& out, const LatencyHistogram& h) {
+  if (h.count() == 0) {
+    out += "null";
+    return;
+  }
+  auto us = [](double ns) { return num(ns / 1e3); };
+  out += "{\"count\":" + std::to_string(h.count()) +
+         ",\"min\":" + us(static_cast<double>(h.min())) + ",\"mean\":" + us(h.mean()) +
+         ",\"p50\":" + us(static_cast<double>(h.percentile(50))) +
+         ",\"p90\":" + us(static_cast<double>(h.percentile(90))) +
+         ",\"p99\":" + us(static_cast<double>(h.percentile(99))) +
+         ",\"p999\":" + us(static_cast<double>(h.percentile(99.9))) +
+         ",\"max\":" + us(static_cast<double>(h.max())) + "}";
+}
+
 }  // namespace
 
 double ClientSample::rate() const noexcept {
@@ -145,11 +160,16 @@ std::string format_text(const BenchReport& r) {
     SampleGroup all;
     all.clients = r.pubs.clients;
     all.clients.insert(all.clients.end(), r.subs.clients.begin(), r.subs.clients.end());
-    out += "NATS Pub/Sub stats: " + sample_text(all.total()) + "\n";
+    out += std::string(r.js ? "JetStream" : "NATS") +
+           " Pub/Sub stats: " + sample_text(all.total()) + "\n";
     indent = " ";
   }
   if (!r.pubs.empty()) group_text(out, indent, request ? "Request" : "Pub", r.pubs);
   if (!r.subs.empty()) group_text(out, indent, request ? "Reply" : "Sub", r.subs);
+  if (r.js && !r.pubs.empty()) {
+    out += indent + "Unacknowledged: " + with_commas(r.failed) + " of " + with_commas(r.msgs) +
+           " publishes (" + percent(r.failed, r.msgs) + ")\n";
+  }
   if (r.kind == "request") {
     out += indent + "Unanswered: " + with_commas(r.failed) + " of " + with_commas(r.msgs) +
            " requests (" + percent(r.failed, r.msgs) + ")\n";
@@ -157,13 +177,15 @@ std::string format_text(const BenchReport& r) {
     out += indent + "Lost: " + with_commas(r.lost()) + " of " + with_commas(r.expected) +
            " msgs (" + percent(r.lost(), r.expected) + ")\n";
   }
-  if (r.latency.count() > 0) {
-    const auto& h = r.latency;
-    out += indent + "Latency (" + r.latency_label + "): min " + latency_text(h.min()) + " | p50 " +
+  auto latency_line = [&](const LatencyHistogram& h, const std::string& label) {
+    if (h.count() == 0) return;
+    out += indent + "Latency (" + label + "): min " + latency_text(h.min()) + " | p50 " +
            latency_text(h.percentile(50)) + " | p90 " + latency_text(h.percentile(90)) + " | p99 " +
            latency_text(h.percentile(99)) + " | p99.9 " + latency_text(h.percentile(99.9)) +
            " | max " + latency_text(h.max()) + " (" + with_commas(h.count()) + " samples)\n";
-  }
+  };
+  latency_line(r.ack_latency, "publish to ack");
+  latency_line(r.latency, r.latency_label);
   return out;
 }
 
@@ -183,18 +205,24 @@ std::string format_json(const BenchReport& r) {
   out += ",\"expected\":" + std::to_string(r.expected) +
          ",\"received\":" + std::to_string(r.received) + ",\"lost\":" + std::to_string(r.lost()) +
          ",\"failed\":" + std::to_string(r.failed) + ",\"latency_us\":";
-  if (r.latency.count() == 0) {
+  latency_json(out, r.latency);
+  out += ",\"ack_latency_us\":";
+  latency_json(out, r.ack_latency);
+  out += ",\"js\":";
+  if (!r.js) {
     out += "null";
   } else {
-    const auto& h = r.latency;
-    auto us = [](double ns) { return num(ns / 1e3); };
-    out += "{\"count\":" + std::to_string(h.count()) +
-           ",\"min\":" + us(static_cast<double>(h.min())) + ",\"mean\":" + us(h.mean()) +
-           ",\"p50\":" + us(static_cast<double>(h.percentile(50))) +
-           ",\"p90\":" + us(static_cast<double>(h.percentile(90))) +
-           ",\"p99\":" + us(static_cast<double>(h.percentile(99))) +
-           ",\"p999\":" + us(static_cast<double>(h.percentile(99.9))) +
-           ",\"max\":" + us(static_cast<double>(h.max())) + "}";
+    const JsBenchSettings& j = *r.js;
+    out += "{\"stream\":";
+    codec::append_json_string(out, j.stream);
+    out += ",\"storage\":";
+    codec::append_json_string(out, j.storage);
+    out += ",\"publish\":";
+    codec::append_json_string(out, j.publish);
+    out += ",\"window\":" + std::to_string(j.window) + ",\"consumer\":";
+    codec::append_json_string(out, j.consumer);
+    out += ",\"pull_batch\":" + std::to_string(j.pull_batch) +
+           ",\"acks\":" + (j.acks ? "true" : "false") + "}";
   }
   out += "}\n";
   return out;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,19 @@ struct SampleGroup {
   Spread spread() const noexcept;
 };
 
+// How a JetStream run (`bench --js`) published and consumed.
+struct JsBenchSettings {
+  std::string stream;
+  std::string storage;           // file, memory
+  std::string publish;           // async, sync; empty without publishers
+  std::uint64_t window = 0;      // async: acknowledgements outstanding per publisher
+  std::string consumer;          // pull, push; empty without subscribers
+  std::uint64_t pull_batch = 0;  // pull: messages requested ahead per subscriber
+  bool acks = true;              // subscribers acknowledge every message
+};
+
 struct BenchReport {
-  std::string kind;  // pub, sub, pubsub, request, reply
+  std::string kind;  // pub, sub, pubsub, request, reply (with js: JetStream publish/consume)
   std::string subject;
   std::uint64_t msgs = 0;  // messages to publish / requests to send / messages to receive
   std::uint64_t size = 0;
@@ -52,11 +64,16 @@ struct BenchReport {
 
   std::uint64_t expected = 0;  // messages the subscribers should have received in total
   std::uint64_t received = 0;  // messages they did receive
-  std::uint64_t failed = 0;    // requests without a reply (timeouts, no responders)
+  std::uint64_t failed = 0;    // requests without a reply (timeouts, no responders), or
+                               // JetStream publishes without an acknowledgement
+
+  std::optional<JsBenchSettings> js;  // set for JetStream runs
 
   // Publish-to-delivery (pubsub) or round-trip (request) times; empty when not measured.
   LatencyHistogram latency;
   std::string latency_label;  // "publish to delivery", "round trip"
+  // JetStream: publish to acknowledgement of every message; empty otherwise.
+  LatencyHistogram ack_latency;
 
   // Missing messages (or unanswered requests).
   std::uint64_t lost() const noexcept;
@@ -69,7 +86,9 @@ std::string format_text(const BenchReport& report);
 // {"kind":...,"subject":...,"msgs":N,"size":N,"pubs":N,"subs":N,"queue":...,
 //  "pub":{"msgs","bytes","seconds","msgs_per_s","bytes_per_s","clients":[...]},"sub":{...},
 //  "expected","received","lost","failed","latency_us":{"count","min","mean","p50","p90",
-//  "p99","p999","max"}}. "pub"/"sub"/"latency_us" are null when there is nothing to report.
+//  "p99","p999","max"},"ack_latency_us":{...},"js":{"stream","storage","publish","window",
+//  "consumer","pull_batch","acks"}}. "pub"/"sub"/"latency_us"/"ack_latency_us" are null when
+//  there is nothing to report, "js" for core NATS runs.
 std::string format_json(const BenchReport& report);
 
 }  // namespace quiver::cli

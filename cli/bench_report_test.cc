@@ -121,7 +121,7 @@ TEST(BenchReportTest, JsonHasEveryField) {
             "\"msgs_per_s\":999}]},"
             "\"expected\":1000,\"received\":999,\"lost\":1,\"failed\":0,"
             "\"latency_us\":{\"count\":2,\"min\":1.5,\"mean\":2,\"p50\":1.5,\"p90\":2.5,"
-            "\"p99\":2.5,\"p999\":2.5,\"max\":2.5}}\n");
+            "\"p99\":2.5,\"p999\":2.5,\"max\":2.5},\"ack_latency_us\":null,\"js\":null}\n");
 }
 
 TEST(BenchReportTest, JsonNullsForMissingParts) {
@@ -135,6 +135,56 @@ TEST(BenchReportTest, JsonNullsForMissingParts) {
   EXPECT_NE(json.find("\"sub\":null"), std::string::npos);
   EXPECT_NE(json.find("\"latency_us\":null"), std::string::npos);
   EXPECT_NE(json.find("\"lost\":0"), std::string::npos);
+}
+
+TEST(BenchReportTest, JetStreamTextCountsUnacknowledgedPublishes) {
+  BenchReport r;
+  r.kind = "pubsub";
+  r.msgs = 1000;
+  r.size = 16;
+  r.js = JsBenchSettings{.stream = "benchstream", .storage = "file", .publish = "async"};
+  r.pubs.clients = {sample(990, 16, milliseconds(0), milliseconds(1000))};
+  r.subs.clients = {sample(990, 16, milliseconds(0), milliseconds(1000))};
+  r.failed = 10;
+  r.expected = 1000;
+  r.received = 990;
+  r.ack_latency.record(2000000);
+  r.latency.record(3000000);
+  r.latency_label = "publish to delivery";
+  EXPECT_EQ(format_text(r),
+            "JetStream Pub/Sub stats: 1,980 msgs/sec ~ 30.94 KB/sec\n"
+            " Pub stats: 990 msgs/sec ~ 15.47 KB/sec\n"
+            " Sub stats: 990 msgs/sec ~ 15.47 KB/sec\n"
+            " Unacknowledged: 10 of 1,000 publishes (1.00%)\n"
+            " Lost: 10 of 1,000 msgs (1.00%)\n"
+            " Latency (publish to ack): min 2.00ms | p50 2.00ms | p90 2.00ms | p99 2.00ms | p99.9 "
+            "2.00ms | max 2.00ms (1 samples)\n"
+            " Latency (publish to delivery): min 3.00ms | p50 3.00ms | p90 3.00ms | p99 3.00ms | "
+            "p99.9 3.00ms | max 3.00ms (1 samples)\n");
+}
+
+TEST(BenchReportTest, JetStreamJson) {
+  BenchReport r;
+  r.kind = "pub";
+  r.subject = "s";
+  r.msgs = 1;
+  r.size = 1;
+  r.pubs.clients = {sample(1, 1, milliseconds(0), milliseconds(1))};
+  r.ack_latency.record(1500);
+  r.js = JsBenchSettings{.stream = "S",
+                         .storage = "memory",
+                         .publish = "async",
+                         .window = 256,
+                         .consumer = "",
+                         .pull_batch = 0,
+                         .acks = true};
+  const std::string json = format_json(r);
+  EXPECT_NE(json.find("\"ack_latency_us\":{\"count\":1,\"min\":1.5,"), std::string::npos) << json;
+  EXPECT_TRUE(
+      json.ends_with(",\"js\":{\"stream\":\"S\",\"storage\":\"memory\",\"publish\":"
+                     "\"async\",\"window\":256,\"consumer\":\"\",\"pull_batch\":0,"
+                     "\"acks\":true}}\n"))
+      << json;
 }
 
 }  // namespace

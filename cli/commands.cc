@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -8,16 +9,17 @@
 namespace quiver::cli {
 namespace {
 
-std::string top_help() {
-  std::string out =
-      "usage: quiver <command> [<flags>] [<args> ...]\n"
-      "\n"
-      "Command-line tool for NATS servers (quiver-server, nats-server), modelled on natscli.\n"
-      "\n"
-      "Commands:\n";
+std::string command_rows(std::string_view group) {
+  std::string out;
   std::size_t width = 0;
-  for (const Command& c : all_commands()) width = std::max(width, c.spec.name.size());
+  auto in_group = [&](const Command& c) {
+    return group.empty() || c.spec.name.starts_with(std::string(group) + " ");
+  };
   for (const Command& c : all_commands()) {
+    if (in_group(c)) width = std::max(width, c.spec.name.size());
+  }
+  for (const Command& c : all_commands()) {
+    if (!in_group(c)) continue;
     out += "  " + c.spec.name + std::string(width - c.spec.name.size() + 2, ' ') + c.spec.summary;
     if (!c.aliases.empty()) {
       out += " (alias:";
@@ -26,6 +28,17 @@ std::string top_help() {
     }
     out += "\n";
   }
+  return out;
+}
+
+std::string top_help() {
+  std::string out =
+      "usage: quiver <command> [<flags>] [<args> ...]\n"
+      "\n"
+      "Command-line tool for NATS servers (quiver-server, nats-server), modelled on natscli.\n"
+      "\n"
+      "Commands:\n";
+  out += command_rows("");
   out += "\nConnection flags, accepted by every command:\n";
   for (const FlagSpec& f : connection_flags()) {
     std::string left = (f.short_name != 0 ? std::string("-") + f.short_name + ", " : "    ") +
@@ -35,9 +48,24 @@ std::string top_help() {
     out += "\n";
   }
   out +=
-      "\nExit status: 0 success, 1 failure (connection, timeout, no responders), 2 bad usage.\n"
+      "\nExit status: 0 success, 1 failure (connection, timeout, no responders, server\n"
+      "errors), 2 bad usage.\n"
       "Run \"quiver <command> --help\" for a command's arguments and flags.\n";
   return out;
+}
+
+std::string group_help(const std::string& group) {
+  return "usage: quiver " + group + " <command> [<flags>] [<args> ...]\n\nCommands:\n" +
+         command_rows(group) + "\nRun \"quiver " + group +
+         " <command> --help\" for a command's arguments and flags.\n";
+}
+
+// natscli's short group names.
+std::string canonical_group(const std::string& word) {
+  if (word == "str") return "stream";
+  if (word == "con") return "consumer";
+  if (word == "obj") return "object";
+  return word;
 }
 
 void print_err(const std::string& text) {
@@ -48,14 +76,35 @@ void print_err(const std::string& text) {
 }  // namespace
 
 const std::vector<Command>& all_commands() {
-  static const std::vector<Command> commands = {
-      pub_command(),   sub_command(),         req_command(),         reply_command(),
-      bench_command(), server_ping_command(), server_info_command(),
-  };
+  static const std::vector<Command> commands = [] {
+    std::vector<Command> all = {
+        pub_command(),   sub_command(),         req_command(),         reply_command(),
+        bench_command(), server_ping_command(), server_info_command(),
+    };
+    for (auto group : {stream_commands, consumer_commands, kv_commands, object_commands}) {
+      for (Command& c : group()) all.push_back(std::move(c));
+    }
+    return all;
+  }();
   return commands;
 }
 
+std::vector<std::string> command_groups() {
+  std::vector<std::string> groups;
+  for (const Command& c : all_commands()) {
+    const auto space = c.spec.name.find(' ');
+    if (space == std::string::npos) continue;
+    std::string group = c.spec.name.substr(0, space);
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+  }
+  return groups;
+}
+
 const Command* find_command(std::span<const std::string> words, std::size_t& consumed) {
+  if (words.empty()) return nullptr;
+  std::vector<std::string> normalized(words.begin(), words.end());
+  normalized[0] = canonical_group(normalized[0]);
+  words = normalized;
   for (const Command& c : all_commands()) {
     // Split the command's name into words; the last may also be spelled as an alias.
     std::vector<std::string> name;
@@ -96,6 +145,14 @@ int run_cli(std::span<const std::string> args) {
     if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
       std::size_t consumed = 0;
       const Command* c = args.size() > 1 ? find_command(args.subspan(1), consumed) : nullptr;
+      if (args.size() == 2 && c == nullptr) {
+        const auto groups = command_groups();
+        const std::string group = canonical_group(args[1]);
+        if (std::find(groups.begin(), groups.end(), group) != groups.end()) {
+          print_out(group_help(group));
+          return 0;
+        }
+      }
       if (args.size() > 1 && c == nullptr) {
         throw UsageError("unknown command '" + args[1] + "'");
       }
@@ -105,13 +162,16 @@ int run_cli(std::span<const std::string> args) {
     std::size_t consumed = 0;
     const Command* command = find_command(args, consumed);
     if (command == nullptr) {
-      if (args[0] == "server") {
+      const std::string group = canonical_group(args[0]);
+      const auto groups = command_groups();
+      if (std::find(groups.begin(), groups.end(), group) != groups.end()) {
         if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {
-          print_out(top_help());
+          print_out(group_help(group));
           return 0;
         }
-        throw UsageError(args.size() > 1 ? "unknown command 'server " + args[1] + "'"
-                                         : "expected a command after 'server': ping or info");
+        if (args.size() > 1) throw UsageError("unknown command '" + group + " " + args[1] + "'");
+        print_err(group_help(group));
+        throw UsageError("expected a command after '" + group + "'");
       }
       throw UsageError("unknown command '" + args[0] + "'");
     }

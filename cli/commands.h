@@ -28,12 +28,22 @@ Command bench_command();
 Command server_ping_command();
 Command server_info_command();
 
+// The JetStream groups: "stream add", "stream ls", ..., "consumer ...", "kv ...", "object ...".
+std::vector<Command> stream_commands();
+std::vector<Command> consumer_commands();
+std::vector<Command> kv_commands();
+std::vector<Command> object_commands();
+
 // Every command, in the order `quiver --help` lists them.
 const std::vector<Command>& all_commands();
 
-// The command named by the first words of `words` (one word, or two for "server ping");
-// `consumed` is set to the number of words used. nullptr when none matches.
+// The command named by the first words of `words` (one word, or two for "server ping",
+// "stream add"); `consumed` is set to the number of words used. nullptr when none matches.
+// The group words have natscli's short forms: "str", "con", "obj".
 const Command* find_command(std::span<const std::string> words, std::size_t& consumed);
+
+// The groups of two-word commands ("server", "stream", ...), in the order of all_commands().
+std::vector<std::string> command_groups();
 
 // The spec a command is parsed with: its own flags, then the connection flags.
 CommandSpec full_spec(const Command& command);

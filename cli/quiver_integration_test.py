@@ -16,10 +16,12 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 
@@ -108,14 +110,20 @@ class Proc:
 
 
 class Broker:
-    def __init__(self, binary, extra=()):
+    def __init__(self, binary, extra=(), jetstream=False):
         self.port = free_port()
         self.url = f"nats://127.0.0.1:{self.port}"
+        self.store_dir = None
+        if jetstream:
+            self.store_dir = tempfile.mkdtemp(prefix="quiver-js-", dir=os.environ.get("TEST_TMPDIR"))
+            extra = [*extra, "-js", "-sd", self.store_dir]
         self.proc = Proc([binary, "-a", "127.0.0.1", "-p", str(self.port), *extra])
         self.proc.wait_for_stderr("Server is ready", timeout=20)
 
     def stop(self):
         self.proc.stop()
+        if self.store_dir:
+            shutil.rmtree(self.store_dir, ignore_errors=True)
 
 
 class Cases:
@@ -428,14 +436,394 @@ class Cases:
         self.assertEqual(rc, 2)
         self.assertIn("invalid value 'lots' for --msgs", err)
 
+    def test_jetstream_not_enabled(self):
+        rc, out, err = self.run_quiver("stream", "ls")
+        self.assertEqual(rc, 1, err)
+        self.assertEqual(out, "")
+        self.assertIn("JetStream is not enabled", err)
+
     def test_help(self):
         out, _ = self.ok("pub", "--help")
         self.assertTrue(out.startswith("usage: quiver pub [<flags>] <subject> [<body>]\n"), out)
         self.assertIn("--count=N", out)
         self.assertIn("-s, --server=URL", out)
         out, _ = self.ok("--help")
-        for command in ("pub", "sub", "req", "reply", "bench", "server ping", "server info"):
+        for command in ("pub", "sub", "req", "reply", "bench", "server ping", "server info",
+                        "stream add", "stream rmm", "consumer next", "kv watch", "object put"):
             self.assertIn(f"\n  {command} ", out)
+        out, _ = self.ok("stream", "add", "--help")
+        self.assertTrue(out.startswith("usage: quiver stream add [<flags>] <stream>\n"), out)
+        self.assertIn("--max-msgs-per-subject=N", out)
+        out, _ = self.ok("kv", "--help")
+        self.assertIn("\n  kv update ", out)
+
+
+TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+
+
+class JetStreamCases:
+    """The JetStream commands; a subclass sets SERVER. The broker runs with -js and a temp store."""
+
+    SERVER = None
+    broker = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = Broker(SERVERS[cls.SERVER], jetstream=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.stop()
+
+    env = Cases.env
+    run_quiver = Cases.run_quiver
+    start_quiver = Cases.start_quiver
+    ok = Cases.ok
+
+    def fails(self, *args, rc=1, input=None):
+        code, out, err = self.run_quiver(*args, input=input)
+        self.assertEqual(code, rc, f"quiver {' '.join(args)}: {out} {err}")
+        return err
+
+    def info_json(self, *args):
+        return json.loads(self.ok(*args, "--json")[0])
+
+    # -- streams ---------------------------------------------------------------------------
+
+    def test_stream_add_info_update_ls(self):
+        out, err = self.ok("stream", "add", "ORDERS", "--subjects", "orders.*,shipped.>",
+                           "--storage", "memory", "--retention", "limits", "--discard", "new",
+                           "--max-msgs", "100", "--max-bytes", "1MiB", "--max-age", "1h",
+                           "--max-msg-size", "1KiB", "--max-msgs-per-subject", "10",
+                           "--dupe-window", "30s", "--replicas", "1", "--allow-rollup",
+                           "--deny-delete", "--allow-direct", "--description", "all orders")
+        self.assertIn("Stream ORDERS was created", err)
+        self.assertRegex(out, rf"^Information for Stream ORDERS created {TIME}\n")
+        self.assertIn("         Description: all orders\n", out)
+        self.assertIn("            Subjects: orders.*, shipped.>\n", out)
+        self.assertIn("             Storage: Memory\n", out)
+        self.assertIn("    Maximum Messages: 100\n", out)
+        self.assertIn("       Maximum Bytes: 1.0 MiB\n", out)
+        self.assertIn("         Maximum Age: 1h0m0s\n", out)
+        cfg = self.info_json("stream", "info", "ORDERS")["config"]
+        self.assertEqual(cfg["subjects"], ["orders.*", "shipped.>"])
+        self.assertEqual(cfg["storage"], "memory")
+        self.assertEqual(cfg["discard"], "new")
+        self.assertEqual(cfg["max_msgs"], 100)
+        self.assertEqual(cfg["max_bytes"], 1048576)
+        self.assertEqual(cfg["max_age"], 3600 * 10**9)
+        self.assertEqual(cfg["max_msg_size"], 1024)
+        self.assertEqual(cfg["max_msgs_per_subject"], 10)
+        self.assertEqual(cfg["duplicate_window"], 30 * 10**9)
+        self.assertEqual(cfg["num_replicas"], 1)
+        self.assertTrue(cfg["allow_rollup_hdrs"])
+        self.assertTrue(cfg["deny_delete"])
+        self.assertTrue(cfg["allow_direct"])
+        self.assertFalse(cfg.get("deny_purge", False))
+
+        cfg = self.info_json("stream", "update", "ORDERS", "--max-msgs", "200",
+                             "--description", "changed")["config"]
+        self.assertEqual((cfg["max_msgs"], cfg["description"]), (200, "changed"))
+        self.assertEqual(cfg["subjects"], ["orders.*", "shipped.>"])
+        self.assertIn("invalid value 'tape' for --storage",
+                      self.fails("stream", "update", "ORDERS", "--storage", "tape", rc=2))
+        self.assertIn("nothing to update", self.fails("stream", "update", "ORDERS", rc=2))
+
+        self.ok("pub", "orders.new", "one")
+        self.assertEqual(self.ok("stream", "ls", "--names")[0], "ORDERS\n")
+        out, _ = self.ok("stream", "ls")
+        self.assertRegex(out, rf"│ ORDERS │ changed     │ {TIME} │ 1        │ \d+ B +│ [\d.]+s +│")
+        self.assertEqual(self.ok("stream", "ls", "--names", "--subject", "nothing.here")[0], "")
+        self.assertEqual(self.info_json("stream", "ls")[0]["state"]["messages"], 1)
+        self.ok("stream", "rm", "ORDERS", "-f")
+
+    def test_stream_messages_get_rmm_purge(self):
+        self.ok("stream", "add", "MSGS", "--subjects", "m.>")
+        for i in range(1, 4):
+            self.ok("pub", f"m.{i % 2}", f"body {i}", "-H", f"N:{i}")
+        out, _ = self.ok("stream", "get", "MSGS", "2")
+        self.assertRegex(out, rf"^Item: MSGS#2 received {TIME} on Subject m\.0\n\n"
+                              r"Headers:\n  N: 2\n\nbody 2\n$")
+        self.assertEqual(self.ok("stream", "get", "MSGS", "--last-for", "m.1", "--raw")[0],
+                         "body 3\n")
+        self.assertIn("(10037)", self.fails("stream", "get", "MSGS", "9"))
+        self.assertIn("give the message's sequence or --last-for",
+                      self.fails("stream", "get", "MSGS", rc=2))
+
+        _, err = self.ok("stream", "rmm", "MSGS", "1", "-f")
+        self.assertIn("Deleted message 1 from stream MSGS", err)
+        self.assertIn("(10037)", self.fails("stream", "get", "MSGS", "1"))
+        state = self.info_json("stream", "info", "MSGS")["state"]
+        self.assertEqual((state["messages"], state["first_seq"], state["last_seq"]), (2, 2, 3))
+
+        for i in range(4, 10):
+            self.ok("pub", f"m.{i % 2}", f"body {i}")
+        # --keep before any gap in the sequence: nats-server 2.9 counts the kept messages back
+        # from the last sequence, so with deleted messages in between it keeps fewer.
+        _, err = self.ok("stream", "purge", "MSGS", "--keep", "6", "-f")
+        self.assertIn("Purged 2 messages from stream MSGS", err)  # 2, 3 of 2..9
+        _, err = self.ok("stream", "purge", "MSGS", "--subject", "m.1", "-f")
+        self.assertIn("Purged 3 messages from stream MSGS", err)  # 5, 7, 9
+        out, err = self.ok("stream", "purge", "MSGS", "--seq", "8", "-f")
+        self.assertIn("Purged 2 messages from stream MSGS", err)  # 4, 6
+        self.assertIn("            Messages: 1\n", out)
+        _, err = self.ok("stream", "purge", "MSGS", "-f")
+        self.assertIn("Purged 1 messages from stream MSGS", err)
+
+        err = self.fails("stream", "rm", "MSGS", rc=2)
+        self.assertIn("without a terminal: add --force", err)
+        self.ok("stream", "rm", "MSGS", "--force")
+        self.assertEqual(self.fails("stream", "info", "MSGS"),
+                         "quiver: error: stream not found (10059)\n")
+
+    def test_stream_errors_show_the_server_code(self):
+        self.ok("stream", "add", "ERR", "--subjects", "err.a")
+        err = self.fails("stream", "add", "ERR", "--subjects", "err.b")
+        self.assertRegex(err, r"^quiver: error: .*\(10058\)\n$")
+        self.ok("stream", "add", "NODEL", "--subjects", "nodel", "--deny-delete", "--deny-purge")
+        self.ok("pub", "nodel", "x")
+        self.assertRegex(self.fails("stream", "rmm", "NODEL", "1", "-f"),
+                         r"^quiver: error: .*\(10057\)\n$")
+        self.assertRegex(self.fails("stream", "purge", "NODEL", "-f"),
+                         r"^quiver: error: .*\(\d+\)\n$")
+        self.assertEqual(self.fails("stream", "rm", "NOPE", "-f"),
+                         "quiver: error: stream not found (10059)\n")
+        for name in ("ERR", "NODEL"):
+            self.ok("stream", "rm", name, "-f")
+
+    # -- consumers -------------------------------------------------------------------------
+
+    def test_consumer_pull_lifecycle(self):
+        self.ok("stream", "add", "WORK", "--subjects", "work.>")
+        for i in range(1, 4):
+            self.ok("pub", "work.new", f"job {i}")
+        self.ok("pub", "work.other", "skip")
+        out, err = self.ok("consumer", "add", "WORK", "w", "--pull", "--ack", "explicit",
+                           "--deliver-policy", "all", "--filter", "work.new", "--max-deliver",
+                           "5", "--ack-wait", "10s", "--max-ack-pending", "50", "--replay",
+                           "instant")
+        self.assertIn("Consumer WORK > w was created", err)
+        self.assertRegex(out, rf"^Information for Consumer WORK > w created {TIME}\n")
+        self.assertIn("  Unprocessed Messages: 3\n", out)
+        cfg = self.info_json("consumer", "info", "WORK", "w")["config"]
+        self.assertEqual(cfg["durable_name"], "w")
+        self.assertEqual(cfg["ack_policy"], "explicit")
+        self.assertEqual(cfg["filter_subject"], "work.new")
+        self.assertEqual(cfg["max_deliver"], 5)
+        self.assertEqual(cfg["ack_wait"], 10 * 10**9)
+        self.assertEqual(cfg["max_ack_pending"], 50)
+        self.assertEqual(self.ok("consumer", "ls", "WORK", "-n")[0], "w\n")
+        self.assertRegex(self.ok("consumer", "ls", "WORK")[0], r"│ w    │ +│ " + TIME)
+
+        out, err = self.ok("consumer", "next", "WORK", "w", "--count", "2")
+        self.assertRegex(out, r"^\[\d\d:\d\d:\d\d\] subj: work\.new / tries: 1 / cons seq: 1 / "
+                              r"str seq: 1 / pending: 2\n\njob 1\n\n"
+                              r"\[\d\d:\d\d:\d\d\] subj: work\.new / tries: 1 / cons seq: 2 / "
+                              r"str seq: 2 / pending: 1\n\njob 2\n\n$")
+        self.assertEqual(err.count("Acknowledged message"), 2)
+        self.assertEqual(self.ok("consumer", "next", "WORK", "w", "--raw", "--no-ack")[0],
+                         "job 3\n")
+        info = self.info_json("consumer", "info", "WORK", "w")
+        self.assertEqual(info["ack_floor"]["stream_seq"], 2)
+        self.assertEqual(info["num_ack_pending"], 1)
+        self.assertEqual(info["num_pending"], 0)
+        err = self.fails("consumer", "next", "WORK", "w", "--wait", "200ms")
+        self.assertEqual(err, "quiver: error: no message received from WORK > w within 200ms\n")
+
+        self.ok("consumer", "add", "WORK", "p", "--deliver", "out.work", "--deliver-group", "g",
+                "--ack", "none", "--deliver-policy", "last")
+        cfg = self.info_json("consumer", "info", "WORK", "p")["config"]
+        self.assertEqual((cfg["deliver_subject"], cfg["deliver_group"], cfg["ack_policy"],
+                          cfg["deliver_policy"]), ("out.work", "g", "none", "last"))
+        self.assertIn("is a push consumer", self.fails("consumer", "next", "WORK", "p"))
+        self.assertIn("give --pull or --deliver SUBJECT",
+                      self.fails("consumer", "add", "WORK", "x", "--pull", "--deliver", "y", rc=2))
+
+        _, err = self.ok("consumer", "rm", "WORK", "p", "-f")
+        self.assertIn("Deleted consumer WORK > p", err)
+        self.assertEqual(self.fails("consumer", "info", "WORK", "p"),
+                         "quiver: error: consumer not found (10014)\n")
+        self.assertEqual(self.ok("consumer", "ls", "WORK", "--names")[0], "w\n")
+        self.ok("stream", "rm", "WORK", "-f")
+
+    # -- key/value -------------------------------------------------------------------------
+
+    def test_kv(self):
+        out, err = self.ok("kv", "add", "cfg", "--history", "5", "--ttl", "1h")
+        self.assertIn("Bucket cfg was created", err)
+        self.assertIn("History Kept: 5\n", out)
+        self.assertIn("Maximum Age: 1h0m0s\n", out)
+        self.assertEqual(self.ok("kv", "put", "cfg", "db.url", "pg://a")[0], "pg://a\n")
+        _, err = self.ok("kv", "put", "cfg", "db.url", "pg://b")
+        self.assertIn("Stored cfg > db.url revision 2", err)
+        self.ok("kv", "put", "cfg", "other", input=b"from stdin")
+        out, _ = self.ok("kv", "get", "cfg", "db.url")
+        self.assertRegex(out, rf"^cfg > db\.url revision: 2 created @ {TIME}\n\npg://b\n$")
+        self.assertEqual(self.ok("kv", "get", "cfg", "db.url", "--revision", "1", "--raw")[0],
+                         "pg://a\n")
+        self.assertEqual(self.ok("kv", "get", "cfg", "other", "--raw")[0], "from stdin\n")
+
+        self.assertRegex(self.fails("kv", "create", "cfg", "db.url", "x"),
+                         r"^quiver: error: key exists: .*\(10071\)\n$")
+        self.ok("kv", "create", "cfg", "fresh", "1")
+        self.assertIn("(10071)", self.fails("kv", "update", "cfg", "db.url", "pg://c", "1"))
+        _, err = self.ok("kv", "update", "cfg", "db.url", "pg://c", "2")
+        self.assertIn("Updated cfg > db.url revision 5", err)
+
+        self.assertEqual(self.ok("kv", "keys", "cfg")[0], "other\nfresh\ndb.url\n")
+        self.assertEqual(self.ok("kv", "ls", "cfg")[0], "other\nfresh\ndb.url\n")
+        out, _ = self.ok("kv", "history", "cfg", "db.url")
+        self.assertIn("History for cfg > db.url", out)
+        self.assertEqual(re.findall(r"│ db\.url │ (\d+) +│ (\w+) +│", out),
+                         [("1", "PUT"), ("2", "PUT"), ("5", "PUT")])
+
+        self.ok("kv", "del", "cfg", "other", "-f")
+        self.assertEqual(self.fails("kv", "get", "cfg", "other"),
+                         "quiver: error: could not get other: key not found\n")
+        self.ok("kv", "purge", "cfg", "db.url", "-f")
+        out, _ = self.ok("kv", "history", "cfg", "db.url")
+        self.assertEqual(re.findall(r"│ db\.url │ (\d+) +│ (\w+) +│", out), [("7", "PURGE")])
+        self.assertEqual(self.ok("kv", "keys", "cfg")[0], "fresh\n")
+
+        self.assertEqual(self.ok("kv", "ls", "-n")[0], "cfg\n")
+        self.assertRegex(self.ok("kv", "ls")[0], rf"│ cfg    │ +│ {TIME} │")
+        self.assertIn("JetStream Stream: KV_cfg\n", self.ok("kv", "info", "cfg")[0])
+        _, err = self.ok("kv", "rm", "cfg", "-f")
+        self.assertIn("Deleted bucket cfg", err)
+        self.assertEqual(self.fails("kv", "get", "cfg", "x"),
+                         "quiver: error: could not open bucket cfg: bucket not found\n")
+
+    def test_kv_watch(self):
+        self.ok("kv", "add", "w")
+        self.ok("kv", "put", "w", "before", "0")
+        watch = self.start_quiver("kv", "watch", "w", "--count", "3")
+        watch.wait_for_stderr("Watching bucket w for >")
+        self.ok("kv", "put", "w", "k1", "v1")
+        self.ok("kv", "del", "w", "k1", "-f")
+        rc, out, _ = watch.finish()
+        self.assertEqual(rc, 0)
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 3, out)
+        self.assertRegex(lines[0], rf"^\[{TIME}\] PUT w > before: 0$")
+        self.assertRegex(lines[1], rf"^\[{TIME}\] PUT w > k1: v1$")
+        self.assertRegex(lines[2], rf"^\[{TIME}\] DEL w > k1$")
+        self.ok("kv", "rm", "w", "-f")
+
+    # -- object store ----------------------------------------------------------------------
+
+    def test_object_store(self):
+        tmp = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, tmp, True)
+        data = os.urandom(300 * 1024 + 7)
+        src = os.path.join(tmp, "big.bin")
+        with open(src, "wb") as f:
+            f.write(data)
+        out, err = self.ok("object", "add", "files", "--description", "docs")
+        self.assertIn("Bucket files was created", err)
+        self.assertIn("Bucket Name: files\n", out)
+        out, err = self.ok("object", "put", "files", src)
+        self.assertIn("Stored 300 KiB as files > big.bin", err)
+        self.assertIn("Object information for files > big.bin\n", out)
+        self.assertIn("Chunks: 3\n", out)
+        self.assertIn("Digest: SHA-256=", out)
+        self.ok("object", "put", "files", "-", "--name", "notes/a.txt", input=b"hello\n")
+        self.assertIn("give the object's name with --name",
+                      self.fails("object", "put", "files", "-", rc=2, input=b"x"))
+
+        self.assertEqual(self.ok("object", "ls", "files", "-n")[0], "big.bin\nnotes/a.txt\n")
+        self.assertRegex(self.ok("object", "ls", "files")[0], rf"│ big\.bin +│ 300 KiB │ {TIME} │")
+        self.assertEqual(self.ok("object", "ls", "-n")[0], "files\n")
+        out, _ = self.ok("object", "info", "files", "notes/a.txt")
+        self.assertIn("Size: 6 B\n", out)
+        self.assertIn("JetStream Stream: OBJ_files\n", self.ok("object", "info", "files")[0])
+
+        dst = os.path.join(tmp, "copy.bin")
+        _, err = self.ok("object", "get", "files", "big.bin", "-O", dst)
+        self.assertIn(f"Wrote: 300 KiB to {dst}", err)
+        with open(dst, "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertIn("exists: use --force", self.fails("object", "get", "files", "big.bin",
+                                                        "-O", dst))
+        self.assertEqual(self.ok("object", "get", "files", "notes/a.txt", "-O", "-")[0],
+                         "hello\n")
+
+        self.ok("object", "rm", "files", "notes/a.txt", "-f")
+        self.assertEqual(self.fails("object", "get", "files", "notes/a.txt", "-O", "-"),
+                         "quiver: error: could not get notes/a.txt: object not found\n")
+        self.ok("object", "rm", "files", "-f")
+        self.assertEqual(self.fails("object", "ls", "files"),
+                         "quiver: error: could not open bucket files: bucket not found\n")
+
+    # -- bench --js ------------------------------------------------------------------------
+
+    def bench_js(self, *args):
+        out, err = self.ok("bench", "bench.js", "--js", *args, "--json", "--no-progress")
+        self.assertIn("Starting JetStream benchmark", err)
+        return json.loads(out)
+
+    def test_bench_js_async_publish(self):
+        r = self.bench_js("--pub", "2", "--msgs", "2000", "--size", "32", "--window", "64")
+        self.assertEqual(r["kind"], "pub")
+        self.assertEqual(r["pub"]["msgs"], 2000)
+        self.assertEqual([c["msgs"] for c in r["pub"]["clients"]], [1000, 1000])
+        self.assertEqual(r["failed"], 0)
+        self.assertEqual(r["ack_latency_us"]["count"], 2000)
+        self.assertEqual(r["js"], {"stream": "benchstream", "storage": "file",
+                                   "publish": "async", "window": 64, "consumer": "",
+                                   "pull_batch": 0, "acks": True})
+        self.assertEqual(self.ok("stream", "ls", "-n")[0], "")  # deleted after the run
+
+    def test_bench_js_sync_publish(self):
+        r = self.bench_js("--pub", "1", "--msgs", "200", "--syncpub", "--storage", "memory")
+        self.assertEqual((r["pub"]["msgs"], r["failed"]), (200, 0))
+        self.assertEqual(r["js"]["publish"], "sync")
+        self.assertEqual(r["js"]["storage"], "memory")
+        self.assertEqual(r["ack_latency_us"]["count"], 200)
+
+    def test_bench_js_pull(self):
+        r = self.bench_js("--pub", "1", "--sub", "2", "--pull", "--msgs", "2000", "--size", "16")
+        self.assertEqual(r["kind"], "pubsub")
+        self.assertEqual((r["expected"], r["received"], r["lost"], r["failed"]),
+                         (2000, 2000, 0, 0))
+        self.assertEqual(sum(c["msgs"] for c in r["sub"]["clients"]), 2000)
+        self.assertEqual(r["latency_us"]["count"], 2000 // 16)
+        self.assertEqual(r["js"]["consumer"], "pull")
+
+    def test_bench_js_push_without_acks(self):
+        r = self.bench_js("--pub", "1", "--sub", "2", "--push", "--no-ack", "--msgs", "2000",
+                          "--storage", "memory")
+        self.assertEqual((r["received"], r["lost"]), (2000, 0))
+        self.assertEqual((r["js"]["consumer"], r["js"]["acks"]), ("push", False))
+
+    def test_bench_js_keep_then_consume(self):
+        r = self.bench_js("--pub", "1", "--msgs", "500", "--stream", "KEPT", "--keep")
+        self.assertEqual(r["pub"]["msgs"], 500)
+        self.assertEqual(self.ok("stream", "ls", "-n")[0], "KEPT\n")
+        r = self.bench_js("--sub", "1", "--msgs", "500", "--stream", "KEPT")
+        self.assertEqual((r["kind"], r["received"], r["lost"]), ("sub", 500, 0))
+        self.assertEqual(self.ok("consumer", "ls", "KEPT", "-n")[0], "")  # removed again
+        self.ok("stream", "rm", "KEPT", "-f")
+        err = self.fails("bench", "bench.js", "--js", "--sub", "1", "--stream", "GONE",
+                         "--no-progress")
+        self.assertIn("stream GONE not found", err)
+
+    def test_bench_js_text(self):
+        out, _ = self.ok("bench", "bench.text", "--js", "--pub", "1", "--sub", "1", "--msgs",
+                         "300", "--no-progress")
+        self.assertRegex(out, r"\nJetStream Pub/Sub stats: [\d,]+ msgs/sec ~ [\d.]+ [KMG]?B/sec\n"
+                              r" Pub stats: .*\n Sub stats: .*\n"
+                              r" Unacknowledged: 0 of 300 publishes \(0\.00%\)\n"
+                              r" Lost: 0 of 300 msgs \(0\.00%\)\n"
+                              r" Latency \(publish to ack\): min .*\(300 samples\)\n"
+                              r" Latency \(publish to delivery\): min .*\n$")
+
+
+class NatsJetStreamTest(JetStreamCases, unittest.TestCase):
+    SERVER = "nats"
+
+
+class QuiverJetStreamTest(JetStreamCases, unittest.TestCase):
+    SERVER = "quiver"
 
 
 class NatsServerTest(Cases, unittest.TestCase):
