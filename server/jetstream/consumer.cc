@@ -400,7 +400,8 @@ void Consumer::run() {
   uint64_t dc = 0;
   bool redelivery = false;
   if (!is_pull()) {
-    if (!push_active()) return;
+    had_interest_ = push_active();
+    if (!had_interest_) return;
     while (true) {
       if (config_.flow_control && !fc_outstanding_.empty() &&
           fc_bytes_since_ >= 2 * kFlowControlWindow) {
@@ -739,6 +740,11 @@ void Consumer::send_heartbeats(int64_t now) {
     }
     last_delivery_ns_ = now;
   }
+}
+
+void Consumer::poll_interest() {
+  if (closed_ || is_pull() || had_interest_) return;
+  if (push_active()) js_.kick(this);
 }
 
 bool Consumer::inactive_expired(int64_t now_ns) {

@@ -75,6 +75,10 @@ class Consumer {
   // Stops timers and subscriptions; `remove_files` deletes the state on disk too.
   void close(bool remove_files);
 
+  // Push consumers start delivering when a subscriber appears on the deliver subject: the
+  // housekeeping timer calls this to notice (interest changes are not signalled otherwise).
+  void poll_interest();
+
   // Inactivity check for ephemerals: true when it should be deleted now.
   bool inactive_expired(int64_t now_ns);
 
@@ -154,6 +158,7 @@ class Consumer {
   // scan); invalid until first needed and after changes whose effect is unknown (purge).
   mutable uint64_t npending_ = 0;
   mutable bool npending_valid_ = false;
+  bool had_interest_ = false;  // push: a subscriber was there at the last run()
   bool dirty_ = false;
   int64_t dirty_since_ns_ = 0;
   bool closed_ = false;

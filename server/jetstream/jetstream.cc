@@ -388,6 +388,7 @@ void JetStream::schedule_housekeeping() {
         if (compaction_round) stream->compact_if_sparse();
         std::vector<std::string> expired;
         for (auto& [cname, consumer] : stream->consumers()) {
+          consumer->poll_interest();
           if (consumer->inactive_expired(now)) {
             expired.push_back(cname);
           } else if (consumer->durable()) {
