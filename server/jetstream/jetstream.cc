@@ -201,9 +201,7 @@ void JetStream::unregister_target(uint64_t id) { targets_.erase(id); }
 
 Result<Subscription*> JetStream::subscribe(AccountState& acc, std::string subject,
                                            uint64_t target) {
-  QV_TRY(auto sub, acc.client->subscribe(std::move(subject), "", this));
-  sub->owner_id = target;
-  return sub;
+  return acc.client->subscribe(std::move(subject), "", this, target);
 }
 
 void JetStream::unsubscribe(AccountState& acc, Subscription* sub) {

@@ -22,12 +22,13 @@ InternalClient::~InternalClient() {
 }
 
 Result<Subscription*> InternalClient::subscribe(std::string subject, std::string queue,
-                                                InternalSink* sink) {
+                                                InternalSink* sink, uint64_t owner_id) {
   auto sub = std::make_shared<Subscription>();
   sub->subject = std::move(subject);
   sub->queue = std::move(queue);
   sub->origin = InterestOrigin::kSystem;
   sub->owner = sink;
+  sub->owner_id = owner_id;
   if (!account_->sublist.insert(sub.get())) {
     return std::make_error_code(std::errc::invalid_argument);
   }

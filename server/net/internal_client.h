@@ -34,7 +34,9 @@ class InternalClient {
 
   // Subscribes `sink` to `subject` (queue may be empty). The sink must outlive the
   // subscription. Fails with std::errc::invalid_argument for an invalid subject or queue.
-  Result<Subscription*> subscribe(std::string subject, std::string queue, InternalSink* sink);
+  // `owner_id` is stored in Subscription::owner_id before the subscription becomes visible.
+  Result<Subscription*> subscribe(std::string subject, std::string queue, InternalSink* sink,
+                                  uint64_t owner_id = 0);
 
   // Removes a subscription returned by subscribe(); its memory is reclaimed once no publisher
   // can still be delivering to it.
