@@ -11,6 +11,9 @@ Measures, with one Python process on the measuring side:
                (each live, with the publisher running, and from a backlog: Python alone)
   request      sequential `await nc.request()` round trips/s, with p50/p99 latency
   request x64  round trips/s with 64 requests in flight (asyncio.gather)
+  js publish   `await js.publish()` (each waits for the stream's ack), memory storage stream
+  js pub async `await js.publish_async()` with the default window (4000), then
+               `publish_async_completed()`; skipped when the server has no JetStream
 The receive benchmarks publish from a separate process (its own GIL) as fast as it can; the
 subscription has no pending limit, so what the subscriber cannot take yet waits in its native
 queue and the rate is Python's own.
@@ -24,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import List, Optional
 
@@ -46,8 +50,9 @@ def free_port() -> int:
 
 def start_server(binary: str) -> "tuple[subprocess.Popen, str]":
     port = free_port()
+    store = tempfile.mkdtemp(prefix="quiver-bench-js-")  # left for the OS: bench data only
     proc = subprocess.Popen(
-        [binary, "-a", "127.0.0.1", "-p", str(port)],
+        [binary, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", store],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -190,6 +195,36 @@ async def bench_request(url: str, count: int, size: int, in_flight: int) -> "tup
     return len(latencies) / elapsed, latencies
 
 
+async def bench_js_publish(url: str, count: int, size: int, use_async: bool) -> Optional[float]:
+    """Acknowledged publishes/s into a memory stream; None when JetStream is not available."""
+    from quiver.js import api
+    from quiver.js.errors import ServiceUnavailableError
+
+    nc = await quiver.connect(url, name="bench-js")
+    js = nc.jetstream(timeout=10)
+    stream = f"BENCH{int(use_async)}"
+    subject = f"bench.js.{int(use_async)}"
+    try:
+        await js.add_stream(name=stream, subjects=[subject], storage=api.StorageType.MEMORY)
+    except ServiceUnavailableError:
+        await nc.close()
+        return None
+    payload = b"x" * size
+    start = time.perf_counter()
+    if use_async:
+        futures = [await js.publish_async(subject, payload) for _ in range(count)]
+        await js.publish_async_completed()
+        assert futures[-1].result().seq == count
+    else:
+        publish = js.publish
+        for _ in range(count):
+            await publish(subject, payload)
+    elapsed = time.perf_counter() - start
+    await js.delete_stream(stream)
+    await nc.close()
+    return count / elapsed
+
+
 def pct(values: List[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))]
@@ -212,6 +247,12 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     rate, lat = await bench_request(url, args.requests * 4, args.size, 64)
     results.append(("request x64", f"{rate:12,.0f} req/s", f"p50 {statistics.median(lat) * 1e6:.0f} us"))
+    for use_async, label in ((False, "js publish"), (True, "js pub async")):
+        rate = await bench_js_publish(url, args.js_count, args.size, use_async)
+        if rate is None:
+            results.append((label, "           -", "no JetStream on this server"))
+        else:
+            results.append((label, f"{rate:12,.0f} msgs/s", "acknowledged, memory storage"))
     for name, value, extra in results:
         print(f"  {name:<15}{value}  {extra}", flush=True)
 
@@ -223,6 +264,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1_000_000, help="messages per pub/recv run")
     parser.add_argument("--requests", type=int, default=20_000, help="sequential requests")
     parser.add_argument("--size", type=int, default=16, help="payload bytes")
+    parser.add_argument("--js-count", type=int, default=20_000, help="JetStream publishes per run")
     parser.add_argument("--publisher", help=argparse.SUPPRESS)  # child process mode
     args = parser.parse_args()
     if args.publisher:

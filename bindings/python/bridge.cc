@@ -364,12 +364,21 @@ std::uint64_t Bridge::request(std::string subject, std::string data,
   return id;
 }
 
+void Bridge::track_cancel(std::uint64_t op, std::shared_ptr<asio::cancellation_signal> signal) {
+  js_cancels_[op] = std::move(signal);
+}
+
+void Bridge::untrack_cancel(std::uint64_t op) { js_cancels_.erase(op); }
+
 void Bridge::cancel(std::uint64_t op) {
   asio::post(io_, [this, op] {
-    auto it = cancels_.find(op);
-    if (it == cancels_.end()) return;
-    auto signal = it->second;  // the completion may erase the entry
-    signal->emit(asio::cancellation_type::terminal);
+    std::shared_ptr<asio::cancellation_signal> signal;  // the completion may erase the entry
+    if (auto it = cancels_.find(op); it != cancels_.end()) {
+      signal = it->second;
+    } else if (auto js = js_cancels_.find(op); js != js_cancels_.end()) {
+      signal = js->second;
+    }
+    if (signal) signal->emit(asio::cancellation_type::terminal);
   });
 }
 
@@ -416,6 +425,13 @@ void Bridge::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
   }
+  shutting_down_.store(true, std::memory_order_release);
+  // A JetStream wait (an acknowledgement, a fetch) would otherwise hold the I/O thread until
+  // its own timeout.
+  asio::post(io_, [this] {
+    auto cancels = js_cancels_;  // completions erase entries
+    for (auto& [op, signal] : cancels) signal->emit(asio::cancellation_type::terminal);
+  });
   connection_.close();
   work_.reset();
   {

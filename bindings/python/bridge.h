@@ -12,6 +12,7 @@
 // take() found nothing), so a consumer that keeps up with a stream is never woken at all.
 #pragma once
 
+#include <any>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -48,6 +49,12 @@ struct OpDone {
   std::error_code error;
   std::optional<client::Message> message;
   std::uint64_t sid = 0;
+  // JetStream operations (js_ops.h): the result, whose type depends on the operation (it may
+  // be set along with `error`), and what the server said when it refused an API request.
+  std::any value;
+  int api_status = 0;
+  int api_err_code = 0;
+  std::string description;
 };
 
 // The consumer of subscription `queue` parked, and the queue has something for it now.
@@ -183,17 +190,28 @@ class Bridge {
                         std::optional<codec::Headers> headers, std::chrono::milliseconds timeout);
   std::uint64_t drain();
   std::uint64_t close();
-  // Cancels a pending request (OpDone with operation_aborted); no effect on other operations.
+  // Cancels a pending request or JetStream operation (OpDone with operation_aborted); no effect
+  // on other operations.
   void cancel(std::uint64_t op);
+  // I/O thread only: makes JetStream operation `op` cancellable through `signal` (by cancel()
+  // and by shutdown()), until untracked.
+  void track_cancel(std::uint64_t op, std::shared_ptr<boost::asio::cancellation_signal> signal);
+  void untrack_cancel(std::uint64_t op);
+  // True once shutdown() started: an operation aborted now failed because of the close.
+  bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_acquire); }
 
-  // Closes the connection, then stops and joins both threads. Idempotent. Must not be called
-  // while holding a lock the `wake` function needs (the GIL).
+  // Cancels the JetStream operations, closes the connection, then stops and joins both
+  // threads. Idempotent. Must not be called while holding a lock the `wake` function needs (the
+  // GIL).
   void shutdown();
 
   client::Connection& connection() noexcept { return connection_; }
+  boost::asio::io_context::executor_type executor() noexcept { return io_.get_executor(); }
+  const std::shared_ptr<Outbox>& outbox_ptr() const noexcept { return outbox_; }
+  // An id for an operation started outside this class (js_ops.h).
+  std::uint64_t next_op() { return next_op_.fetch_add(1, std::memory_order_relaxed) + 1; }
 
  private:
-  std::uint64_t next_op() { return next_op_.fetch_add(1, std::memory_order_relaxed) + 1; }
   void on_event(const client::Event& event);
   void finish_all(std::error_code reason);
 
@@ -204,8 +222,10 @@ class Bridge {
   std::atomic<std::uint64_t> next_op_{0};
   std::atomic<std::uint64_t> next_queue_{0};
 
-  // I/O thread only.
+  // I/O thread only: requests, and the JetStream operations (track_cancel).
   std::unordered_map<std::uint64_t, std::shared_ptr<boost::asio::cancellation_signal>> cancels_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<boost::asio::cancellation_signal>> js_cancels_;
+  std::atomic<bool> shutting_down_{false};
 
   std::mutex queues_mu_;
   std::unordered_map<std::uint64_t, std::weak_ptr<SubQueue>> queues_;

@@ -49,10 +49,13 @@ def record_hash(data: bytes) -> str:
 
 def package_files(so_path: str) -> List[Tuple[str, bytes]]:
     files = []
-    for name in sorted(os.listdir(PACKAGE)):
-        if name.endswith((".py", ".pyi")) or name == "py.typed":
-            with open(os.path.join(PACKAGE, name), "rb") as f:
-                files.append((f"quiver/{name}", f.read()))
+    for root, dirs, names in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        rel = os.path.relpath(root, os.path.dirname(PACKAGE)).replace(os.sep, "/")
+        for name in sorted(names):
+            if name.endswith((".py", ".pyi")) or name == "py.typed":
+                with open(os.path.join(root, name), "rb") as f:
+                    files.append((f"{rel}/{name}", f.read()))
     with open(so_path, "rb") as f:
         files.append((f"quiver/_quiver{sysconfig.get_config_var('EXT_SUFFIX')}", f.read()))
     return files

@@ -8,13 +8,6 @@
 //   the loop thread, in quiver/client.py, which resolves its own futures.
 // - Python objects are released with the GIL held, and no thread is joined while holding it.
 
-// structmember.h (T_OBJECT_EX) needs Python.h, which pybind11 includes: keep this order.
-// clang-format off
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-#include <structmember.h>
-// clang-format on
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -25,7 +18,12 @@
 #include <utility>
 #include <vector>
 
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
 #include "bindings/python/bridge.h"
+#include "bindings/python/js_module.h"
+#include "bindings/python/py_util.h"
 #include "client/errors.h"
 #include "codec/headers.h"
 #include "codec/protocol_json.h"
@@ -42,52 +40,6 @@ bool finalizing() {
 #else
   return _Py_IsFinalizing() != 0;
 #endif
-}
-
-// quiver.msg.Msg, set once at import by set_msg_type(); kept for the life of the process.
-// Messages are the hot path: instead of calling the class (and its __init__), a Msg is
-// allocated and its __slots__ are filled in place, at the offsets of their member descriptors.
-constexpr const char* kMsgSlots[] = {"_client", "subject", "reply", "data", "headers", "sid"};
-constexpr int kMsgFields = 6;
-PyTypeObject* g_msg_type = nullptr;
-Py_ssize_t g_msg_offsets[kMsgFields];
-bool g_msg_fast = false;
-
-void set_msg_type(py::handle type) {
-  if (g_msg_type != nullptr) return;
-  if (!PyType_Check(type.ptr())) throw py::type_error("set_msg_type: a class is required");
-  auto* t = reinterpret_cast<PyTypeObject*>(type.ptr());
-  g_msg_fast = true;
-  for (int i = 0; i < kMsgFields; ++i) {
-    PyObject* descr = PyDict_GetItemString(t->tp_dict, kMsgSlots[i]);  // borrowed
-    if (descr == nullptr || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-      g_msg_fast = false;
-      break;
-    }
-    const PyMemberDef* member = reinterpret_cast<PyMemberDescrObject*>(descr)->d_member;
-    if (member->type != T_OBJECT_EX || (member->flags & READONLY) != 0) {
-      g_msg_fast = false;
-      break;
-    }
-    g_msg_offsets[i] = member->offset;
-  }
-  Py_INCREF(t);  // for the life of the process
-  g_msg_type = t;
-}
-
-// Steals nothing; returns a new reference.
-PyObject* new_msg(PyObject* const (&fields)[kMsgFields]) {
-  if (!g_msg_fast) {
-    return PyObject_Vectorcall(reinterpret_cast<PyObject*>(g_msg_type), fields, kMsgFields,
-                               nullptr);
-  }
-  PyObject* msg = g_msg_type->tp_alloc(g_msg_type, 0);
-  if (msg == nullptr) return nullptr;
-  for (int i = 0; i < kMsgFields; ++i) {
-    Py_INCREF(fields[i]);
-    *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(msg) + g_msg_offsets[i]) = fields[i];
-  }
-  return msg;
 }
 
 // Every live Bridge, so that shutdown_all() (an atexit hook) can stop their threads before the
@@ -120,139 +72,6 @@ void wake(const std::shared_ptr<WakeTarget>& target) {
     Py_DECREF(method);
   }
   PyGILState_Release(gil);
-}
-
-// ---- conversions -------------------------------------------------------------------------
-
-py::object str_of(std::string_view s) {
-  return py::reinterpret_steal<py::object>(
-      PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape"));
-}
-
-std::string_view utf8_of(py::handle obj, const char* what) {
-  if (!PyUnicode_Check(obj.ptr())) {
-    throw py::type_error(std::string(what) + " must be str, not " + Py_TYPE(obj.ptr())->tp_name);
-  }
-  Py_ssize_t size = 0;
-  const char* data = PyUnicode_AsUTF8AndSize(obj.ptr(), &size);
-  if (data == nullptr) throw py::error_already_set();
-  return {data, static_cast<std::size_t>(size)};
-}
-
-// A payload: bytes, or anything with the buffer protocol (bytearray, memoryview). The view
-// stays valid while the object lives (the caller's argument) and the buffer is held.
-class Payload {
- public:
-  explicit Payload(py::handle obj) {
-    if (PyBytes_Check(obj.ptr())) {
-      view_ = {PyBytes_AS_STRING(obj.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(obj.ptr()))};
-      return;
-    }
-    if (PyUnicode_Check(obj.ptr()) || !PyObject_CheckBuffer(obj.ptr())) {
-      throw py::type_error(std::string("payload must be bytes, not ") +
-                           Py_TYPE(obj.ptr())->tp_name);
-    }
-    if (PyObject_GetBuffer(obj.ptr(), &buffer_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
-    held_ = true;
-    view_ = {static_cast<const char*>(buffer_.buf), static_cast<std::size_t>(buffer_.len)};
-  }
-  ~Payload() {
-    if (held_) PyBuffer_Release(&buffer_);
-  }
-  Payload(const Payload&) = delete;
-  Payload& operator=(const Payload&) = delete;
-
-  std::string_view view() const noexcept { return view_; }
-
- private:
-  Py_buffer buffer_{};
-  bool held_ = false;
-  std::string_view view_;
-};
-
-// dict[str, str | list[str]] -> Headers. Keys and values that would change on the wire are a
-// ValueError here rather than an abort in codec::Headers.
-std::optional<codec::Headers> headers_of(py::handle obj) {
-  if (obj.is_none()) return std::nullopt;
-  if (!PyDict_Check(obj.ptr())) throw py::type_error("headers must be a dict");
-  codec::Headers headers;
-  auto add = [&headers](std::string_view key, py::handle value) {
-    const std::string_view v = utf8_of(value, "header value");
-    if (v.find_first_of("\r\n") != std::string_view::npos) {
-      throw py::value_error("header value contains CR or LF: " + std::string(key));
-    }
-    headers.add(key, v);
-  };
-  for (auto [k, v] : py::reinterpret_borrow<py::dict>(obj)) {
-    const std::string_view key = utf8_of(k, "header name");
-    if (!codec::is_valid_header_key(key)) {
-      throw py::value_error("invalid header name: '" + std::string(key) + "'");
-    }
-    if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr())) {
-      for (auto item : v) add(key, item);
-    } else {
-      add(key, v);
-    }
-  }
-  return headers;
-}
-
-py::object error_of(const std::error_code& ec) {
-  if (!ec) return py::none();
-  return py::make_tuple(ec.value(), std::string(ec.category().name()), ec.message());
-}
-
-// Builds quiver.Msg(client, subject, reply, data, headers, sid). Subjects repeat a lot within
-// a batch, so the previous subject's str is reused when the bytes match.
-class MsgMaker {
- public:
-  MsgMaker(py::handle client, py::object sid) : client_(client), sid_(std::move(sid)) {
-    if (g_msg_type == nullptr) throw py::type_error("quiver: message type not registered");
-  }
-
-  py::object make(const client::Message& m) {
-    if (subject_.ptr() == nullptr || m.subject() != last_subject_) {
-      subject_ = str_of(m.subject());
-      last_subject_ = std::string(m.subject());
-    }
-    py::object reply = m.reply().empty() ? empty_ : str_of(m.reply());
-    py::object data = py::reinterpret_steal<py::object>(
-        PyBytes_FromStringAndSize(m.data().data(), static_cast<Py_ssize_t>(m.data().size())));
-    if (!data) throw py::error_already_set();
-    py::object headers = py::none();
-    if (m.has_headers()) headers = headers_dict(m.headers());
-    PyObject* const fields[kMsgFields] = {client_.ptr(), subject_.ptr(), reply.ptr(),
-                                          data.ptr(),    headers.ptr(),  sid_.ptr()};
-    PyObject* msg = new_msg(fields);
-    if (msg == nullptr) throw py::error_already_set();
-    return py::reinterpret_steal<py::object>(msg);
-  }
-
- private:
-  // nats-py's shape: the status line becomes "Status"/"Description"; a repeated key keeps its
-  // first value (what nats.go's Get returns).
-  static py::object headers_dict(const codec::Headers& h) {
-    py::dict d;
-    if (h.status() != 0) {
-      d["Status"] = py::str(std::to_string(h.status()));
-      if (!h.description().empty()) d["Description"] = str_of(h.description());
-    }
-    for (const auto& field : h.fields()) {
-      py::object key = str_of(field.key);
-      if (!d.contains(key)) d[key] = str_of(field.value);
-    }
-    return d;
-  }
-
-  py::handle client_;
-  py::object sid_;
-  py::object empty_ = py::str("");
-  py::object subject_;
-  std::string last_subject_;
-};
-
-std::chrono::milliseconds ms(double seconds) {
-  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
 }
 
 client::Options options_of(const py::kwargs& kwargs) {
@@ -455,7 +274,8 @@ class PyBridge {
   }
 
   // [(0, op, error, value) | (1, queue id) | (2, event, error, server, servers, text, sid,
-  // subject)], in the order they happened.
+  // subject)], in the order they happened. `error` is (code, category, message), plus (status,
+  // err_code, description) when a JetStream API refused the operation.
   py::list take(py::handle client) {
     std::vector<Item> items;
     {
@@ -463,17 +283,25 @@ class PyBridge {
       items = bridge_->outbox().take();
     }
     py::list out(items.size());
-    std::optional<MsgMaker> maker;
+    JsConvert convert{client, bridge_, std::nullopt};
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (auto* done = std::get_if<OpDone>(&items[i])) {
         py::object value = py::none();
-        if (done->message) {
-          if (!maker) maker.emplace(client, py::none());
-          value = maker->make(*done->message);
+        if (done->value.has_value()) {
+          value = js_value(done->value, convert);
+        } else if (done->message) {
+          if (!convert.maker) convert.maker.emplace(client, py::none());
+          value = convert.maker->make(*done->message);
         } else if (done->sid != 0) {
           value = py::int_(done->sid);
         }
-        out[i] = py::make_tuple(0, done->op, error_of(done->error), std::move(value));
+        py::object error = error_of(done->error);
+        if (done->error && (done->api_status != 0 || !done->description.empty())) {
+          error = py::make_tuple(done->error.value(), std::string(done->error.category().name()),
+                                 done->error.message(), done->api_status, done->api_err_code,
+                                 str_of(done->description));
+        }
+        out[i] = py::make_tuple(0, done->op, std::move(error), std::move(value));
       } else if (auto* ready = std::get_if<SubReady>(&items[i])) {
         out[i] = py::make_tuple(1, ready->queue);
       } else {
@@ -571,6 +399,8 @@ PYBIND11_MODULE(_quiver, m) {
   status["closed"] = static_cast<int>(client::Status::kClosed);
   m.attr("STATUS") = status;
 
+  quiver::bindings::register_jetstream(m);
+
   py::class_<PySubQueue>(m, "SubQueue")
       .def_property_readonly("id", &PySubQueue::id)
       .def("take", &PySubQueue::take, py::arg("max"), py::arg("client"), py::arg("sid"))
@@ -651,5 +481,8 @@ PYBIND11_MODULE(_quiver, m) {
           "max_payload", [](PyBridge& b) { return b.bridge()->connection().max_payload(); },
           Release())
       .def(
-          "new_inbox", [](PyBridge& b) { return b.bridge()->connection().new_inbox(); }, Release());
+          "new_inbox", [](PyBridge& b) { return b.bridge()->connection().new_inbox(); }, Release())
+      .def("jetstream", [](PyBridge& b, const py::kwargs& options) {
+        return quiver::bindings::make_jetstream(b.bridge(), options);
+      });
 }

@@ -14,6 +14,7 @@ import inspect
 import weakref
 from collections import deque
 from typing import (
+    TYPE_CHECKING,
     Any,
     Awaitable,
     Callable,
@@ -36,6 +37,9 @@ from .subscription import (
     Subscription,
     _check_callback,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .js import JetStreamContext, JetStreamManager
 
 ErrorCallback = Callable[[Exception], Awaitable[None]]
 Callback = Callable[[], Awaitable[None]]
@@ -74,6 +78,8 @@ class Client:
         self._ops: Dict[int, "asyncio.Future[_Result]"] = {}
         self._subs: Dict[int, Subscription] = {}  # by native queue id
         self._subs_by_sid: Dict[int, Subscription] = {}
+        # JetStream push/ordered subscriptions, drained with the connection.
+        self._extra_subs: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self._events: Deque[tuple] = deque()
         self._events_waiter: Optional["asyncio.Future[None]"] = None
         self._events_task: Optional["asyncio.Task[None]"] = None
@@ -308,6 +314,19 @@ class Client:
                 raise errors.FlushTimeoutError()
             raise errors._from_native(err, errors.ConnectionClosedError)
 
+    def jetstream(self, **opts: Any) -> "JetStreamContext":
+        """A JetStream context (nats-py's): ``prefix``, ``domain``, ``timeout`` (seconds, 5),
+        ``publish_async_max_pending`` (4000), ``publish_async_wait_stall`` (0.2 s)."""
+        from .js import JetStreamContext
+
+        return JetStreamContext(self, **opts)
+
+    def jsm(self, **opts: Any) -> "JetStreamManager":
+        """JetStream management only: ``prefix``, ``domain``, ``timeout``."""
+        from .js import JetStreamManager
+
+        return JetStreamManager(self, **opts)
+
     def new_inbox(self) -> str:
         """A unique subject under the inbox prefix, for hand-made request/reply."""
         return self._usable(allow_draining=True).new_inbox()
@@ -332,7 +351,8 @@ class Client:
             await self.close()
 
     async def _drain_all(self) -> None:
-        subs = [s for s in self._subs.values() if not s._unsubscribed]
+        subs: List[Any] = [s for s in self._subs.values() if not s._unsubscribed]
+        subs += list(self._extra_subs)
         results = await asyncio.gather(*(s.drain() for s in subs), return_exceptions=True)
         for r in results:
             if isinstance(r, Exception) and not isinstance(r, errors.Error):

@@ -8,7 +8,7 @@ keep working. Errors that come from the native client carry its numeric ``code``
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Dict, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type
 
 if TYPE_CHECKING:  # pragma: no cover
     from .subscription import Subscription
@@ -134,6 +134,20 @@ class CallbackError(Error):
     default_message = "quiver: a subscription callback raised"
 
 
+class NotJSMessageError(Error):
+    """ack()/nak()/... of a message that did not come from a JetStream consumer."""
+
+    default_message = "quiver: not a JetStream message"
+
+
+class MsgAlreadyAckdError(Error):
+    """ack()/nak()/term() of a message that was already acknowledged."""
+
+    def __init__(self, msg: Optional[Any] = None) -> None:
+        super().__init__(f"quiver: message was already acknowledged: {msg!r}")
+        self.msg = msg
+
+
 # Native error codes (names of quiver::client::errc) to classes.
 _BY_NAME: Dict[str, Type[Error]] = {
     "kTimeout": TimeoutError,
@@ -216,4 +230,6 @@ __all__ = [
     "BadSubscriptionError",
     "SlowConsumerError",
     "CallbackError",
+    "NotJSMessageError",
+    "MsgAlreadyAckdError",
 ]

@@ -95,6 +95,21 @@ def server(server_kind):
     s.stop()
 
 
+def js_args(tmp_path) -> List[str]:
+    """JetStream on, storing under `tmp_path` (quiver-server and nats-server take the same)."""
+    store = tmp_path / "jetstream"
+    store.mkdir(exist_ok=True)
+    return ["-js", "-sd", str(store)]
+
+
+@pytest.fixture
+def js_server(server_kind, tmp_path):
+    """A server of each kind with JetStream enabled."""
+    s = Server(server_kind, args=js_args(tmp_path)).start()
+    yield s
+    s.stop()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     """Runs `async def` tests with asyncio.run, bounded by TEST_TIMEOUT."""

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 
-from conftest import Server
+from conftest import Server, js_args
 
 import quiver
 
@@ -23,6 +23,24 @@ def run(example, *args):
     )
     assert out.returncode == 0, out.stderr
     return out.stdout
+
+
+def test_jetstream_example(tmp_path):
+    server = Server("quiver", args=js_args(tmp_path)).start()
+    try:
+        assert run("jetstream.py", "--url", server.url).splitlines() == [
+            "published up to seq 3; resent order-2: duplicate=True",
+            "work: order 0 (stream seq 1)",
+            "work: order 1 (stream seq 2)",
+            "work: order 2 (stream seq 3)",
+            "stale update of 'color' refused",
+            "kv: color=green (revision 2)",
+            "watch: size=XL",
+            "object: blob.bin 307200 bytes in 3 chunks, intact=True",
+            "cleaned up",
+        ]
+    finally:
+        server.stop()
 
 
 def test_examples():

@@ -35,6 +35,7 @@ def check_wheel(server, tmp_path):
         names = set(zf.namelist())
         record = zf.read(f"quiver-{quiver.__version__}.dist-info/RECORD").decode()
     assert "quiver/__init__.py" in names and "quiver/_quiver.pyi" in names
+    assert {"quiver/js/__init__.py", "quiver/js/kv.py", "quiver/js/object_store.py"} <= names
     assert any(n.startswith("quiver/_quiver.") and n.endswith(".so") for n in names)
     assert len(record.splitlines()) == len(names)
 
@@ -49,12 +50,13 @@ def check_wheel(server, tmp_path):
     )
     script = tmp_path / "use.py"
     script.write_text(
-        "import asyncio, quiver\n"
+        "import asyncio, quiver, quiver.js\n"
         "async def main():\n"
         f"    nc = await quiver.connect('{server.url}')\n"
         "    sub = await nc.subscribe('wheel')\n"
         "    await nc.publish('wheel', b'installed')\n"
         "    print((await sub.next_msg()).data.decode(), quiver.__file__)\n"
+        "    assert nc.jetstream().__class__ is quiver.js.JetStreamContext\n"
         "    await nc.close()\n"
         "asyncio.run(main())\n"
     )
