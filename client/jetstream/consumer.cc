@@ -63,7 +63,7 @@ PullConsumer JetStream::pull_consumer(std::string_view stream, std::string_view 
 }
 
 awaitable<JsResult<PullConsumer>> JetStream::create_pull_consumer(std::string_view stream,
-                                                                  const ConsumerConfig& config) {
+                                                                  ConsumerConfig config) {
   auto self = *this;
   std::string name(stream);
   auto info = co_await self.add_consumer(name, config);
@@ -305,7 +305,7 @@ struct PushState {
 }  // namespace internal
 
 awaitable<JsResult<PushSubscription>> JetStream::subscribe_push(std::string_view stream,
-                                                                const ConsumerConfig& config) {
+                                                                ConsumerConfig config) {
   auto self = *this;
   std::string stream_name(stream);
   ConsumerConfig cfg = config;
@@ -473,8 +473,8 @@ struct OrderedState {
 
 }  // namespace internal
 
-awaitable<JsResult<OrderedConsumer>> JetStream::ordered_consumer(
-    std::string_view stream, const OrderedConsumerOptions& options) {
+awaitable<JsResult<OrderedConsumer>> JetStream::ordered_consumer(std::string_view stream,
+                                                                 OrderedConsumerOptions options) {
   auto state = std::make_shared<internal::OrderedState>();
   state->js = *this;
   state->stream = std::string(stream);

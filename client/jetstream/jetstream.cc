@@ -157,6 +157,7 @@ steady_clock::time_point ContextState::expire_stale() {
   {
     std::lock_guard lock(mu);
     const auto now = steady_clock::now();
+    if (now < earliest_deadline) return earliest_deadline;
     for (const auto& [token, f] : pending) {
       if (f->deadline <= now) {
         expired.push_back(token);
@@ -164,6 +165,7 @@ steady_clock::time_point ContextState::expire_stale() {
         next = std::min(next, f->deadline);
       }
     }
+    earliest_deadline = next;
   }
   for (const auto& token : expired) finish(token, Error(client::errc::kTimeout));
   return next;
@@ -269,6 +271,7 @@ awaitable<JsResult<PubAckFuture>> publish_async_impl(std::shared_ptr<ContextStat
         future->deadline = steady_clock::now() +
                            (options.timeout.count() > 0 ? options.timeout : state->options.timeout);
         state->pending.emplace(future->token, future);
+        state->earliest_deadline = std::min(state->earliest_deadline, future->deadline);
         break;
       }
     }
@@ -390,7 +393,7 @@ awaitable<JsResult<AccountInfo>> JetStream::account_info() {
   co_return parse_account_info(r.value());
 }
 
-awaitable<JsResult<StreamInfo>> JetStream::add_stream(const StreamConfig& config) {
+awaitable<JsResult<StreamInfo>> JetStream::add_stream(StreamConfig config) {
   if (!internal::is_valid_name(config.name)) co_return invalid("stream name");
   auto self = *this;
   const std::string body = internal::serialize(to_json(config));
@@ -399,7 +402,7 @@ awaitable<JsResult<StreamInfo>> JetStream::add_stream(const StreamConfig& config
   co_return parse_stream_info(r.value());
 }
 
-awaitable<JsResult<StreamInfo>> JetStream::update_stream(const StreamConfig& config) {
+awaitable<JsResult<StreamInfo>> JetStream::update_stream(StreamConfig config) {
   if (!internal::is_valid_name(config.name)) co_return invalid("stream name");
   auto self = *this;
   const std::string body = internal::serialize(to_json(config));
@@ -687,7 +690,7 @@ awaitable<JsResult<void>> JetStream::delete_msg(std::string_view stream, std::ui
 // ----- consumers -----
 
 awaitable<JsResult<ConsumerInfo>> JetStream::add_consumer(std::string_view stream,
-                                                          const ConsumerConfig& config,
+                                                          ConsumerConfig config,
                                                           ConsumerAction action) {
   if (!internal::is_valid_name(stream)) co_return invalid("stream name");
   if (!config.durable_name.empty() && !config.name.empty() && config.durable_name != config.name) {
@@ -718,12 +721,12 @@ awaitable<JsResult<ConsumerInfo>> JetStream::add_consumer(std::string_view strea
 }
 
 awaitable<JsResult<ConsumerInfo>> JetStream::create_consumer(std::string_view stream,
-                                                             const ConsumerConfig& config) {
+                                                             ConsumerConfig config) {
   return add_consumer(stream, config, ConsumerAction::kCreate);
 }
 
 awaitable<JsResult<ConsumerInfo>> JetStream::update_consumer(std::string_view stream,
-                                                             const ConsumerConfig& config) {
+                                                             ConsumerConfig config) {
   return add_consumer(stream, config, ConsumerAction::kUpdate);
 }
 

@@ -192,8 +192,8 @@ class JetStream {
 
   boost::asio::awaitable<JsResult<AccountInfo>> account_info();
 
-  boost::asio::awaitable<JsResult<StreamInfo>> add_stream(const StreamConfig& config);
-  boost::asio::awaitable<JsResult<StreamInfo>> update_stream(const StreamConfig& config);
+  boost::asio::awaitable<JsResult<StreamInfo>> add_stream(StreamConfig config);
+  boost::asio::awaitable<JsResult<StreamInfo>> update_stream(StreamConfig config);
   boost::asio::awaitable<JsResult<StreamInfo>> stream_info(std::string_view stream,
                                                            StreamInfoOptions options = {});
   boost::asio::awaitable<JsResult<void>> delete_stream(std::string_view stream);
@@ -227,12 +227,12 @@ class JetStream {
   // CONSUMER.CREATE.<stream>.<name>[.<filter>] when the config names the consumer (durable_name
   // or name) and the filter has no wildcard, CONSUMER.CREATE.<stream> otherwise (nats.go 2.9).
   boost::asio::awaitable<JsResult<ConsumerInfo>> add_consumer(
-      std::string_view stream, const ConsumerConfig& config,
+      std::string_view stream, ConsumerConfig config,
       ConsumerAction action = ConsumerAction::kCreateOrUpdate);
   boost::asio::awaitable<JsResult<ConsumerInfo>> create_consumer(std::string_view stream,
-                                                                 const ConsumerConfig& config);
+                                                                 ConsumerConfig config);
   boost::asio::awaitable<JsResult<ConsumerInfo>> update_consumer(std::string_view stream,
-                                                                 const ConsumerConfig& config);
+                                                                 ConsumerConfig config);
   boost::asio::awaitable<JsResult<ConsumerInfo>> consumer_info(std::string_view stream,
                                                                std::string_view consumer);
   boost::asio::awaitable<JsResult<void>> delete_consumer(std::string_view stream,
@@ -247,26 +247,25 @@ class JetStream {
   PullConsumer pull_consumer(std::string_view stream, std::string_view consumer) const;
   // add_consumer(), then a handle on it.
   boost::asio::awaitable<JsResult<PullConsumer>> create_pull_consumer(std::string_view stream,
-                                                                      const ConsumerConfig& config);
+                                                                      ConsumerConfig config);
   // Creates (or updates) a push consumer and subscribes to its deliver subject (a new inbox when
   // config.deliver_subject is empty; the queue group is config.deliver_group).
   boost::asio::awaitable<JsResult<PushSubscription>> subscribe_push(std::string_view stream,
-                                                                    const ConsumerConfig& config);
+                                                                    ConsumerConfig config);
   // Subscribes to the deliver subject of an existing push consumer.
   boost::asio::awaitable<JsResult<PushSubscription>> bind_push(std::string_view stream,
                                                                std::string_view consumer);
   // An ordered consumer: an ephemeral push consumer with flow control and heartbeats that is
   // recreated from the next expected stream sequence on any gap or missed heartbeat.
   boost::asio::awaitable<JsResult<OrderedConsumer>> ordered_consumer(
-      std::string_view stream, const OrderedConsumerOptions& options);
+      std::string_view stream, OrderedConsumerOptions options);
 
   // ----- Key/Value (kv.h) and object stores (object_store.h) -----
 
-  boost::asio::awaitable<JsResult<KeyValue>> create_key_value(const KeyValueConfig& config);
+  boost::asio::awaitable<JsResult<KeyValue>> create_key_value(KeyValueConfig config);
   boost::asio::awaitable<JsResult<KeyValue>> key_value(std::string_view bucket);
   boost::asio::awaitable<JsResult<void>> delete_key_value(std::string_view bucket);
-  boost::asio::awaitable<JsResult<ObjectStore>> create_object_store(
-      const ObjectStoreConfig& config);
+  boost::asio::awaitable<JsResult<ObjectStore>> create_object_store(ObjectStoreConfig config);
   boost::asio::awaitable<JsResult<ObjectStore>> object_store(std::string_view bucket);
   boost::asio::awaitable<JsResult<void>> delete_object_store(std::string_view bucket);
 

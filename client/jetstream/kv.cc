@@ -97,7 +97,7 @@ JsResult<StreamConfig> key_value_stream_config(const KeyValueConfig& config) {
 
 // ----- JetStream entry points -----
 
-awaitable<JsResult<KeyValue>> JetStream::create_key_value(const KeyValueConfig& config) {
+awaitable<JsResult<KeyValue>> JetStream::create_key_value(KeyValueConfig config) {
   auto self = *this;
   auto cfg = key_value_stream_config(config);
   if (!cfg) co_return cfg.error();

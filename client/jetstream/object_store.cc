@@ -190,7 +190,7 @@ JsResult<ObjectInfo> parse_object_info(std::string_view text) {
 
 // ----- JetStream entry points -----
 
-awaitable<JsResult<ObjectStore>> JetStream::create_object_store(const ObjectStoreConfig& config) {
+awaitable<JsResult<ObjectStore>> JetStream::create_object_store(ObjectStoreConfig config) {
   auto self = *this;
   auto cfg = object_store_stream_config(config);
   if (!cfg) co_return cfg.error();

@@ -50,6 +50,10 @@ struct ContextState : std::enable_shared_from_this<ContextState> {
   Subscription reply_sub;
   std::uint64_t next_token = 0;
   std::unordered_map<std::string, std::shared_ptr<FutureState>> pending;
+  // No deadline in `pending` is earlier than this (it may be earlier than the true minimum
+  // after acks): expire_stale() scans only once it has passed, not on every publish.
+  std::chrono::steady_clock::time_point earliest_deadline =
+      std::chrono::steady_clock::time_point::max();
   Notifier room;  // notified whenever `pending` shrinks
 
   boost::asio::awaitable<JsResult<void>> ensure_reply_subscription();
