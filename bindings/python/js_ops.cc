@@ -255,7 +255,9 @@ AsyncPublish publish_async(Bridge& bridge, js::JetStream jetstream, std::string 
     // Cancellable through the `accepted` id (a stalled window); shutdown cancels it too.
     auto signal = std::make_shared<asio::cancellation_signal>();
     bridge.track_cancel(ids.accepted, signal);
-    asio::co_spawn(
+    // The bridge owns the I/O thread and outlives every coroutine it runs (it joins them on
+    // shutdown), so the handler may refer to it.
+    asio::co_spawn(  // qv-lint: allow(co-spawn-ref)
         bridge.executor(),
         run_publish_async(bridge, ids.accepted, ids.acked, std::move(jetstream), std::move(subject),
                           std::move(data), std::move(headers), std::move(expected_stream),
