@@ -213,6 +213,7 @@ Result<void> FileStore::recover(RecoveryReport& report) {
     seg->fd = fd;
     segments_.push_back(std::move(seg));
     buf_base_ = 0;
+    drop_read_cache();
     const std::size_t n =
         internal::append_seq_state_frame(buf_, last_seq(), first_seq(), last_ts());
     active()->size = active()->header_bytes = n;
@@ -220,6 +221,7 @@ Result<void> FileStore::recover(RecoveryReport& report) {
   } else {
     buf_base_ = active()->size;
   }
+  drop_read_cache();
   buf_.reserve(opts_.write_buffer_bytes + 4096);
   doom_front_segments();
   // Limits may have shrunk while the store was closed (not max_age: the engine's clock does).
@@ -351,11 +353,32 @@ Result<void> FileStore::flush_buffer() {
     }
     done += static_cast<std::size_t>(n);
   }
+  // Recently written records stay readable without a system call: consumers usually read what
+  // was just stored.
+  if (done > 0) {
+    if (read_cache_.empty() || read_cache_base_ + read_cache_.size() != buf_base_) {
+      read_cache_.clear();
+      read_cache_base_ = buf_base_;
+    }
+    if (read_cache_.size() + done > kReadCacheBytes) {
+      const std::size_t drop =
+          std::min(read_cache_.size(), read_cache_.size() + done - kReadCacheBytes / 2);
+      read_cache_.erase(0, drop);
+      read_cache_base_ += drop;
+    }
+    if (done <= kReadCacheBytes) read_cache_.append(buf_.data(), done);
+    if (read_cache_.empty()) read_cache_base_ = buf_base_ + done;
+  }
   // Whatever reached the file stays there; the rest is retried from exactly where it stopped.
   buf_.erase(0, done);
   buf_base_ += done;
   if (ec) return ec;
   return success();
+}
+
+void FileStore::drop_read_cache() const {
+  read_cache_.clear();
+  read_cache_base_ = buf_base_;
 }
 
 Result<void> FileStore::read_range(const Segment& seg, uint64_t offset, std::size_t len,
@@ -364,7 +387,11 @@ Result<void> FileStore::read_range(const Segment& seg, uint64_t offset, std::siz
   const bool is_active = &seg == active();
   const uint64_t disk_end = is_active ? buf_base_ : seg.size;
   std::size_t done = 0;
-  if (offset < disk_end) {
+  if (is_active && offset >= read_cache_base_ && offset < read_cache_base_ + read_cache_.size()) {
+    done = static_cast<std::size_t>(
+        std::min<uint64_t>(len, read_cache_base_ + read_cache_.size() - offset));
+    std::memcpy(out.data(), read_cache_.data() + (offset - read_cache_base_), done);
+  } else if (offset < disk_end) {
     done = static_cast<std::size_t>(std::min<uint64_t>(len, disk_end - offset));
     int err = 0;
     if (!pread_all(seg.fd, out.data(), done, offset, err)) {
@@ -420,6 +447,7 @@ Result<void> FileStore::roll() {
   seg->fd = fd;
   segments_.push_back(std::move(seg));  // the previous one stays dirty until the next sync
   buf_base_ = 0;
+  drop_read_cache();
   // The header carries the sequence state, so older segments can be deleted without losing it.
   const std::size_t n = internal::append_seq_state_frame(buf_, last_seq(), first_seq(), last_ts());
   active()->size = active()->header_bytes = n;
@@ -456,6 +484,7 @@ Result<void> FileStore::erase_msg(uint64_t seq, SlotT& slot) {
     on_disk = static_cast<std::size_t>(std::min<uint64_t>(loc.len, disk_end - loc.offset));
     QV_TRY(
         write_all(loc.seg->fd, frame.data(), on_disk, loc.offset, segment_path(loc.seg->number)));
+    if (is_active) drop_read_cache();  // the cached copy would still hold the erased bytes
   }
   if (on_disk < loc.len) {
     std::memcpy(buf_.data() + (loc.offset + on_disk - buf_base_), frame.data() + on_disk,
@@ -558,6 +587,7 @@ Result<void> FileStore::remove_all() {
     return written.error();
   }
   buf_.clear();  // only records about messages that are now all gone
+  drop_read_cache();
   floor_pending_ = false;
   while (!segments_.empty()) {
     doom(std::move(segments_.front()));
@@ -703,6 +733,7 @@ Result<uint64_t> FileStore::rewrite_segment(std::size_t index, bool& dropped) {
   seg->max_seq = max_seq;
   seg->dirty = false;
   if (is_active) buf_base_ = seg->size;
+  drop_read_cache();  // offsets changed
   QV_TRY(sync_dir());
   return old_size - out.size();
 }
@@ -757,6 +788,7 @@ Result<void> FileStore::destroy() {
   clear_index();
   segments_.clear();
   buf_.clear();
+  drop_read_cache();
   std::error_code ec;
   std::filesystem::remove_all(msgs_dir_, ec);
   if (ec) return io_error(ec.value(), "cannot remove", msgs_dir_);

@@ -131,6 +131,12 @@ class FileStore final : public internal::IndexedStore<internal::FileLoc> {
   bool floor_pending_ = false;     // front removals not yet covered by a SeqState in buf_
   std::vector<uint64_t> removed_;  // removed by the current call, persisted by changes_done()
   mutable std::string read_buf_;
+  // Copy of the active segment's most recently flushed bytes [read_cache_base_, +size): reads of
+  // recent messages skip pread. Dropped whenever offsets in the active segment change.
+  static constexpr std::size_t kReadCacheBytes = 8u << 20;
+  mutable std::string read_cache_;
+  mutable uint64_t read_cache_base_ = 0;
+  void drop_read_cache() const;
   std::error_code failed_;  // sticky: an fsync failed, so what is on disk is unknown
 };
 

@@ -291,10 +291,14 @@ TEST(FileStoreTest, CorruptLengthTruncatesFromThere) {
 
 TEST(FileStoreTest, RecordCorruptedWhileOpenIsNotServed) {
   const std::string dir = fresh_dir("live_flip");
-  auto s = open_store(options(dir));
+  // Small segments: records 1-3 end up in a sealed segment, which is read from disk (recent
+  // records of the active segment are served from the in-memory copy written with them).
+  auto s = open_store(options(dir, 256));
   ASSERT_TRUE(s);
   for (uint64_t i = 1; i <= 3; ++i) ASSERT_TRUE(s->store("a", "", payload_of(i), 0));
+  for (uint64_t i = 4; i <= 20; ++i) ASSERT_TRUE(s->store("b", "", payload_of(i), 0));
   ASSERT_TRUE(s->flush());
+  ASSERT_GT(segment_files(dir).size(), 1u);
   const std::string seg = segment_files(dir).at(0);
   std::string data = read_file(seg);
   const std::size_t at = data.find(payload_of(2));
