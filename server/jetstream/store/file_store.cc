@@ -379,6 +379,8 @@ Result<void> FileStore::flush_buffer() {
 void FileStore::drop_read_cache() const {
   read_cache_.clear();
   read_cache_base_ = buf_base_;
+  read_ahead_.clear();
+  read_ahead_segment_ = 0;
 }
 
 Result<void> FileStore::read_range(const Segment& seg, uint64_t offset, std::size_t len,
@@ -393,10 +395,23 @@ Result<void> FileStore::read_range(const Segment& seg, uint64_t offset, std::siz
     std::memcpy(out.data(), read_cache_.data() + (offset - read_cache_base_), done);
   } else if (offset < disk_end) {
     done = static_cast<std::size_t>(std::min<uint64_t>(len, disk_end - offset));
-    int err = 0;
-    if (!pread_all(seg.fd, out.data(), done, offset, err)) {
-      return io_error(err, "cannot read", segment_path(seg.number));
+    const bool cached = read_ahead_segment_ == seg.number && offset >= read_ahead_base_ &&
+                        offset + done <= read_ahead_base_ + read_ahead_.size();
+    if (!cached) {
+      // Consumers read forward: one pread brings the next records too.
+      const auto want = static_cast<std::size_t>(
+          std::min<uint64_t>(disk_end - offset, std::max<uint64_t>(done, kReadAheadBytes)));
+      read_ahead_.resize(want);
+      int err = 0;
+      if (!pread_all(seg.fd, read_ahead_.data(), want, offset, err)) {
+        read_ahead_.clear();
+        read_ahead_segment_ = 0;
+        return io_error(err, "cannot read", segment_path(seg.number));
+      }
+      read_ahead_segment_ = seg.number;
+      read_ahead_base_ = offset;
     }
+    std::memcpy(out.data(), read_ahead_.data() + (offset - read_ahead_base_), done);
   }
   if (done < len) {
     QV_CHECK(is_active && offset + done >= buf_base_ && offset + len <= buf_base_ + buf_.size(),

@@ -136,6 +136,12 @@ class FileStore final : public internal::IndexedStore<internal::FileLoc> {
   static constexpr std::size_t kReadCacheBytes = 8u << 20;
   mutable std::string read_cache_;
   mutable uint64_t read_cache_base_ = 0;
+  // The last read-ahead block of a segment read from disk: [read_ahead_base_, +size) of segment
+  // number read_ahead_segment_ (0: none). Dropped with the cache above.
+  static constexpr std::size_t kReadAheadBytes = 256u << 10;
+  mutable std::string read_ahead_;
+  mutable uint64_t read_ahead_segment_ = 0;
+  mutable uint64_t read_ahead_base_ = 0;
   void drop_read_cache() const;
   std::error_code failed_;  // sticky: an fsync failed, so what is on disk is unknown
 };
