@@ -158,10 +158,7 @@ void JetStream::handle_api(AccountState& acc, std::string_view subject, std::str
     // ---- STREAM.CREATE ----
     if (op == "CREATE" && n == 3) {
       api::StreamCreateResponse r;
-      auto fail = [&](api::ApiError e) {
-        r.error = std::move(e);
-        api_reply(acc, reply, api::to_json(r), true);
-      };
+      auto fail = failure(acc, reply, r);
       auto parsed = api::parse_stream_config(payload);
       if (!parsed) return fail(parsed.error());
       auto checked = api::check_stream_create(name, parsed.value(), env);
@@ -206,10 +203,7 @@ void JetStream::handle_api(AccountState& acc, std::string_view subject, std::str
     // ---- STREAM.UPDATE ----
     if (op == "UPDATE" && n == 3) {
       api::StreamUpdateResponse r;
-      auto fail = [&](api::ApiError e) {
-        r.error = std::move(e);
-        api_reply(acc, reply, api::to_json(r), true);
-      };
+      auto fail = failure(acc, reply, r);
       auto parsed = api::parse_stream_config(payload);
       if (!parsed) return fail(parsed.error());
       auto checked = api::check_stream_config(parsed.value(), env);
@@ -277,10 +271,7 @@ void JetStream::handle_api(AccountState& acc, std::string_view subject, std::str
     // ---- STREAM.PURGE ----
     if (op == "PURGE" && n == 3) {
       api::StreamPurgeResponse r;
-      auto fail = [&](api::ApiError e) {
-        r.error = std::move(e);
-        api_reply(acc, reply, api::to_json(r), true);
-      };
+      auto fail = failure(acc, reply, r);
       Stream* s = stream_of(name);
       if (!s) return fail(api::kJSStreamNotFoundErr.error());
       if (s->config().sealed) return fail(api::kJSStreamSealedErr.error());
@@ -306,10 +297,7 @@ void JetStream::handle_api(AccountState& acc, std::string_view subject, std::str
       Stream* s = stream_of(sname);
       if (what == "GET") {
         api::MsgGetResponse r;
-        auto fail = [&](api::ApiError e) {
-          r.error = std::move(e);
-          api_reply(acc, reply, api::to_json(r), true);
-        };
+        auto fail = failure(acc, reply, r);
         if (!s) return fail(api::kJSStreamNotFoundErr.error());
         auto req = api::parse_msg_get_request(payload);
         if (!req) return fail(req.error());
@@ -334,10 +322,7 @@ void JetStream::handle_api(AccountState& acc, std::string_view subject, std::str
       }
       if (what == "DELETE") {
         api::MsgDeleteResponse r;
-        auto fail = [&](api::ApiError e) {
-          r.error = std::move(e);
-          api_reply(acc, reply, api::to_json(r), true);
-        };
+        auto fail = failure(acc, reply, r);
         if (!s) return fail(api::kJSStreamNotFoundErr.error());
         if (s->config().sealed) return fail(api::kJSStreamSealedErr.error());
         if (s->config().deny_delete) {
@@ -410,10 +395,7 @@ void JetStream::handle_api(AccountState& acc, std::string_view subject, std::str
     // ---- CONSUMER.CREATE / CONSUMER.DURABLE.CREATE ----
     if (op == "CREATE" || (op == "DURABLE" && n >= 3 && t[2] == "CREATE")) {
       api::ConsumerCreateResponse r;
-      auto fail = [&](api::ApiError e) {
-        r.error = std::move(e);
-        api_reply(acc, reply, api::to_json(r), true);
-      };
+      auto fail = failure(acc, reply, r);
       auto target = api::parse_consumer_create_subject(subject);
       if (!target) return fail(target.error());
       auto parsed = api::parse_create_consumer_request(payload);

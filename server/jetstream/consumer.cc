@@ -574,6 +574,12 @@ void Consumer::process_ack_payload(uint64_t sseq, uint64_t, uint64_t, std::strin
 
 void Consumer::ack_one(uint64_t sseq) {
   if (config_.ack_policy == api::AckPolicy::kNone) return;
+  settle(sseq);
+}
+
+// The message is done with for this consumer (acknowledged or terminated): no redelivery, the
+// ack floor may move, and retention may drop it from the stream.
+void Consumer::settle(uint64_t sseq) {
   if (pending_.erase(sseq) == 0) return;
   redelivered_.erase(sseq);
   redeliver_queue_.erase(sseq);
@@ -610,15 +616,7 @@ void Consumer::nak(uint64_t sseq, int64_t delay_ns) {
   }
 }
 
-void Consumer::term(uint64_t sseq) {
-  if (pending_.erase(sseq) == 0) return;
-  redelivered_.erase(sseq);
-  redeliver_queue_.erase(sseq);
-  update_ack_floor();
-  mark_dirty();
-  stream_.on_ack(sseq);
-  js_.kick(this);
-}
+void Consumer::term(uint64_t sseq) { settle(sseq); }
 
 void Consumer::update_ack_floor() {
   if (pending_.empty()) {

@@ -109,6 +109,7 @@ class Consumer {
   void process_ack_payload(uint64_t sseq, uint64_t dseq, uint64_t dc, std::string_view payload,
                            std::string_view reply);
   void ack_one(uint64_t sseq);
+  void settle(uint64_t sseq);
   void ack_upto(uint64_t sseq);
   void nak(uint64_t sseq, int64_t delay_ns);
   void term(uint64_t sseq);

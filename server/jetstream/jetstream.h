@@ -33,6 +33,7 @@
 #include "common/result.h"
 #include "server/core/account.h"
 #include "server/core/internal_sink.h"
+#include "server/jetstream/api/json.h"
 #include "server/jetstream/api/types.h"
 #include "server/jetstream/inbox.h"
 
@@ -131,6 +132,14 @@ class JetStream final : public InternalSink {
   void handle_api(AccountState& acc, std::string_view subject, std::string_view reply,
                   std::string_view headers, std::string_view payload);
   void api_reply(AccountState& acc, std::string_view reply, const std::string& json, bool error);
+  // A handler's `fail(error)`: sets `response.error` and sends the response.
+  template <class Response>
+  auto failure(AccountState& acc, std::string_view reply, Response& response) {
+    return [this, &acc, reply, &response](api::ApiError error) {
+      response.error = std::move(error);
+      api_reply(acc, reply, api::to_json(response), true);
+    };
+  }
 
   net::Server& server_;
   JetStreamConfig config_;
