@@ -819,6 +819,10 @@ Result<T> decode(std::string_view json, T value, std::span<const Field<T>> field
 
 void append_json_string(std::string& out, std::string_view s) { append_go_string(out, s); }
 
+bool go_json_key_matches(std::string_view name, std::string_view key) {
+  return go_fold_equal(name, key);
+}
+
 void encode_info_json_to(const ServerInfo& info, std::string& out) {
   encode_object<ServerInfo>(info, kInfoFields, out);
 }

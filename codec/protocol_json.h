@@ -109,6 +109,10 @@ Result<ServerInfo> parse_info_json(std::string_view json);
 // does it: for other tools of ours that must print JSON the NATS ecosystem reads.
 void append_json_string(std::string& out, std::string_view s);
 
+// Whether a JSON object key selects the Go struct field `name` as encoding/json decides:
+// case-insensitively, with the Kelvin sign and long s folding to 'k' and 's' (fold.go).
+bool go_json_key_matches(std::string_view name, std::string_view key);
+
 struct ConnectOptions {
   bool verbose = true;
   bool pedantic = true;

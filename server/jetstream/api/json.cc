@@ -495,30 +495,8 @@ void append_digits(std::string& out, std::int64_t v, int width) {
 // =============================================================================================
 // Decoding: json.Unmarshal semantics over a Boost.JSON DOM.
 
-// encoding/json matches keys to field names case-insensitively; for names with 'k' or 's' the
-// Kelvin sign (U+212A) and long s (U+017F) fold to them too (fold.go).
 bool key_is(std::string_view key, std::string_view name) {
-  std::size_t j = 0;
-  for (const char nc : name) {
-    if (j >= key.size()) return false;
-    const auto kb = static_cast<unsigned char>(key[j]);
-    if (kb < 0x80) {
-      if (static_cast<unsigned char>(nc) != kb) {
-        const unsigned upper = static_cast<unsigned char>(nc) & 0xDF;
-        if (upper < 'A' || upper > 'Z' || (kb & 0xDF) != upper) return false;
-      }
-      ++j;
-      continue;
-    }
-    if ((nc == 's' || nc == 'S') && key.substr(j, 2) == "\xC5\xBF") {
-      j += 2;
-    } else if ((nc == 'k' || nc == 'K') && key.substr(j, 3) == "\xE2\x84\xAA") {
-      j += 3;
-    } else {
-      return false;
-    }
-  }
-  return j == key.size();
+  return codec::go_json_key_matches(name, key);
 }
 
 // Length of the valid UTF-8 sequence at s[i], 0 where Go would see utf8.RuneError.
