@@ -74,6 +74,7 @@ class JetStream::Syncer {
       lock.unlock();
       // Several descriptors may name one file (one per batch): sync each file once.
       std::vector<std::pair<dev_t, ino_t>> seen;
+      bool ok = true;
       for (int fd : fds) {
         struct stat st {};
         const bool known = ::fstat(fd, &st) == 0;
@@ -81,12 +82,13 @@ class JetStream::Syncer {
         if (!known || std::find(seen.begin(), seen.end(), id) == seen.end()) {
           if (::fdatasync(fd) != 0) {
             QV_LOG_ERROR("JetStream: fdatasync failed: ", std::strerror(errno));
+            ok = false;
           }
           if (known) seen.push_back(id);
         }
         ::close(fd);
       }
-      boost::asio::post(js_.io_, [js = &js_, gen]() { js->on_synced(gen); });
+      boost::asio::post(js_.io_, [js = &js_, gen, ok]() { js->on_synced(gen, ok); });
       lock.lock();
       done_ = gen;
     }
@@ -179,7 +181,7 @@ void JetStream::stop() {
       for (auto& [name, acc] : accounts_) {
         for (auto& [sname, stream] : acc->streams) (void)stream->store().sync();
       }
-      on_synced(commit_gen_);
+      on_synced(commit_gen_, true);
       for (auto& [name, acc] : accounts_) {
         for (auto& [sname, stream] : acc->streams) stream->close();
         acc->client->flush();
@@ -258,8 +260,9 @@ void JetStream::kick(Consumer* consumer) {
   }
 }
 
-void JetStream::reply_after_sync(AccountState& acc, std::string subject, std::string payload) {
-  deferred_replies_.push_back({&acc, std::move(subject), std::move(payload)});
+void JetStream::reply_after_sync(AccountState& acc, std::string subject, std::string payload,
+                                 std::string stream) {
+  deferred_replies_.push_back({&acc, std::move(subject), std::move(payload), std::move(stream)});
 }
 
 void JetStream::confirm_after_save(Consumer* consumer, std::string reply) {
@@ -281,12 +284,15 @@ void JetStream::commit_batch() {
       if (!r) {
         QV_LOG_ERROR("JetStream: writing stream '", stream->name(),
                      "' failed: ", r.error().message());
+        commit.failed_streams.push_back(stream->name());
         continue;
       }
       fds.insert(fds.end(), r.value().begin(), r.value().end());
     } else if (auto r = stream->store().flush(); !r) {
       QV_LOG_ERROR("JetStream: writing stream '", stream->name(),
                    "' failed: ", r.error().message());
+      commit.failed_streams.push_back(stream->name());
+      continue;
     }
     commit.synced.emplace_back(stream, last);
   }
@@ -296,7 +302,7 @@ void JetStream::commit_batch() {
   commit.confirms = std::move(ack_confirms_);
   ack_confirms_.clear();
   if (fds.empty() && pending_commits_.empty()) {
-    release(commit);
+    release(commit, true);
   } else if (!commit.synced.empty() || !commit.replies.empty() || !commit.confirms.empty() ||
              !fds.empty()) {
     commit.gen = ++commit_gen_;
@@ -306,9 +312,19 @@ void JetStream::commit_batch() {
   run_kicked();
 }
 
-void JetStream::release(PendingCommit& commit) {
+void JetStream::release(PendingCommit& commit, bool synced) {
   for (auto& [stream, seq] : commit.synced) stream->set_synced_seq(seq);
-  for (DeferredReply& r : commit.replies) r.acc->client->publish(r.subject, "", "", r.payload);
+  for (DeferredReply& r : commit.replies) {
+    const bool written = std::find(commit.failed_streams.begin(), commit.failed_streams.end(),
+                                   r.stream) == commit.failed_streams.end();
+    if ((!synced || !written) && !r.stream.empty()) {
+      // The data may not be on disk: never acknowledge it. The publisher sees an error and may
+      // retry (with Nats-Msg-Id the retry is deduplicated).
+      r.payload = api::pub_ack_error_json(api::stream_store_failed("storage sync failed"), r.stream,
+                                          config_.domain);
+    }
+    r.acc->client->publish(r.subject, "", "", r.payload);
+  }
   std::vector<Consumer*> saved;
   for (auto& [consumer, reply] : commit.confirms) {
     if (std::find(saved.begin(), saved.end(), consumer) == saved.end()) {
@@ -322,9 +338,9 @@ void JetStream::release(PendingCommit& commit) {
   }
 }
 
-void JetStream::on_synced(uint64_t gen) {
+void JetStream::on_synced(uint64_t gen, bool ok) {
   while (!pending_commits_.empty() && pending_commits_.front().gen <= gen) {
-    release(pending_commits_.front());
+    release(pending_commits_.front(), ok);
     pending_commits_.pop_front();
   }
   run_kicked();

@@ -93,7 +93,10 @@ class JetStream final : public InternalSink {
   // Consumers to run after the current batch (new messages, acks freeing max_ack_pending).
   void kick(Consumer* consumer);
   // A reply to send once the current batch is durable (publish acks).
-  void reply_after_sync(AccountState& acc, std::string subject, std::string payload);
+  // `stream` names the stream of a publish acknowledgement, which becomes an error reply if the
+  // sync fails.
+  void reply_after_sync(AccountState& acc, std::string subject, std::string payload,
+                        std::string stream = {});
   // An empty reply confirming an acknowledgement, sent after the consumer's state is saved.
   void confirm_after_save(Consumer* consumer, std::string reply);
   // Storage accounting across all streams (account/server limits).
@@ -114,16 +117,18 @@ class JetStream final : public InternalSink {
     AccountState* acc;
     std::string subject;
     std::string payload;
+    std::string stream;  // set for publish acknowledgements
   };
   struct PendingCommit {
     uint64_t gen = 0;
     std::vector<std::pair<Stream*, uint64_t>> synced;  // stream, last sequence covered
     std::vector<DeferredReply> replies;
     std::vector<std::pair<Consumer*, std::string>> confirms;
+    std::vector<std::string> failed_streams;  // their writes failed: no success acks for them
   };
   class Syncer;
-  void release(PendingCommit& commit);
-  void on_synced(uint64_t gen);
+  void release(PendingCommit& commit, bool synced);
+  void on_synced(uint64_t gen, bool ok);
   void run_kicked();
   void schedule_interval_sync();
   void schedule_housekeeping();

@@ -136,7 +136,7 @@ api::StreamInfo Stream::info(bool deleted_details, std::string_view subjects_fil
 
 void Stream::reply(std::string_view reply_subject, std::string payload) {
   if (reply_subject.empty() || config_.no_ack) return;
-  js_.reply_after_sync(acc_, std::string(reply_subject), std::move(payload));
+  js_.reply_after_sync(acc_, std::string(reply_subject), std::move(payload), config_.name);
 }
 
 void Stream::reply_error(std::string_view reply_subject, const api::ApiError& error) {
