@@ -3,8 +3,8 @@
 // `-js -sd <dir>`; run_interop.sh --js-server-cmd starts it and sets NATS_URL.
 //
 // Each test uses memory streams named after the test and the process id and deletes them at
-// the end. The only waits are pull requests that must come back empty and one redelivery after
-// a 300 ms ack_wait; nothing sleeps.
+// the end. The only waits are pull requests that must come back empty, one redelivery after
+// a 300 ms ack_wait, and one poll (with a deadline) for asynchronously applied acks.
 
 #include <algorithm>
 #include <chrono>
@@ -628,7 +628,17 @@ TEST_F(NatsJetStreamInteropTest, PushQueueSubscribersShareTheMessages) {
   // 20 random picks over 2 members: an idle member means the group is not load-balanced.
   for (size_t i = 0; i < per_member.size(); ++i) EXPECT_GT(per_member[i], 0) << "member " << i;
   for (auto& c : conns) EXPECT_EQ(natsConnection_FlushTimeout(c.get(), kTimeoutMs), NATS_OK);
-  EXPECT_EQ(ConsumerInfo(Name(), "workers")->NumAckPending, 0);
+  // nats-server applies acks asynchronously after the flush: poll (with a deadline) until every
+  // ack has been applied.
+  const auto ack_deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kTimeoutMs);
+  int64_t ack_pending = -1;
+  while (std::chrono::steady_clock::now() < ack_deadline) {
+    ack_pending = ConsumerInfo(Name(), "workers")->NumAckPending;
+    if (ack_pending == 0) break;
+    nats_Sleep(10);
+  }
+  EXPECT_EQ(ack_pending, 0);
 }
 
 class NatsKeyValueInteropTest : public NatsJetStreamInteropTest {
