@@ -304,6 +304,8 @@ ServerOp Connection::next(std::string_view waiting_for, std::optional<millisecon
 
 ServerOp Connection::expect(OpKind kind, std::optional<milliseconds> timeout) {
   ServerOp op = next(kind_name(kind), timeout);
+  // An asynchronous INFO (cluster topology, lame duck) may come first: not what is awaited.
+  while (kind != OpKind::kInfo && op.kind == OpKind::kInfo) op = next(kind_name(kind), timeout);
   if (op.kind != kind) fail("expected " + kind_name(kind) + ", got " + op.describe());
   return op;
 }
@@ -409,7 +411,10 @@ std::string Connection::read_raw_until_closed(milliseconds timeout) {
 
 void Connection::expect_nothing(std::optional<milliseconds> window) {
   const milliseconds w = window.value_or(timing_.quiet);
-  std::optional<ServerOp> op = read_op(Clock::now() + w, "silence");
+  const Clock::time_point until = Clock::now() + w;
+  std::optional<ServerOp> op = read_op(until, "silence");
+  // A server may send INFO at any time (cluster topology changes, lame duck): not a reply.
+  while (op && op->kind == codec::OpKind::kInfo) op = read_op(until, "silence");
   if (op) fail("expected nothing, got " + op->describe());
   if (closed_) fail("expected nothing, but the connection was " + close_reason_);
   if (!op_raw_.empty()) fail("expected nothing, got partial \"" + printable(op_raw_, 80) + "\"");
