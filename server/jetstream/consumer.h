@@ -38,6 +38,9 @@ class Consumer {
   // Subscribes to the ack subject, positions the cursor (new consumer) and starts timers.
   Result<void> activate(bool recovered);
 
+  // Queued in JetStream's list of consumers to run after the current batch (JetStream::kick).
+  bool kicked = false;
+
   const std::string& name() const noexcept { return name_; }
   const api::ConsumerConfig& config() const noexcept { return config_; }
   bool is_pull() const noexcept { return config_.deliver_subject.empty(); }

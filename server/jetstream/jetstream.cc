@@ -255,7 +255,9 @@ void JetStream::mark_dirty(Stream* stream) {
 }
 
 void JetStream::kick(Consumer* consumer) {
-  if (std::find(kicked_.begin(), kicked_.end(), consumer) == kicked_.end()) {
+  // Every stored message kicks every consumer of its stream: a flag, not a search.
+  if (!consumer->kicked) {
+    consumer->kicked = true;
     kicked_.push_back(consumer);
   }
 }
@@ -352,7 +354,10 @@ void JetStream::run_kicked() {
   for (int round = 0; round < 4 && !kicked_.empty(); ++round) {
     kicked.swap(kicked_);
     kicked_.clear();
-    for (Consumer* c : kicked) c->run();
+    for (Consumer* c : kicked) {
+      c->kicked = false;
+      c->run();
+    }
     kicked.clear();
   }
   for (auto& [name, acc] : accounts_) acc->client->flush();
