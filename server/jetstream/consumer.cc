@@ -1,7 +1,6 @@
 #include "server/jetstream/consumer.h"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <limits>
 
@@ -14,6 +13,7 @@
 #include "server/jetstream/store/consumer_state_store.h"
 #include "server/jetstream/store/store.h"
 #include "server/jetstream/stream.h"
+#include "server/jetstream/text.h"
 #include "server/net/internal_client.h"
 
 namespace quiver::server::jetstream {
@@ -26,13 +26,6 @@ constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 // Push flow control: ask the subscriber to confirm after this many bytes, and stop delivering
 // while two such windows are unconfirmed.
 constexpr uint64_t kFlowControlWindow = 256 * 1024;
-
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 // The last `n` tokens of a '.'-separated subject, or false when it has fewer.
 bool last_tokens(std::string_view subject, std::size_t n, std::string_view* out) {
@@ -148,10 +141,7 @@ Result<void> Consumer::save_meta() const {
                            encode_consumer_meta(name_, config_, created_, durable_));
 }
 
-void Consumer::mark_dirty() {
-  if (!dirty_) dirty_since_ns_ = js_.now_ns();
-  dirty_ = true;
-}
+void Consumer::mark_dirty() { dirty_ = true; }
 
 Result<void> Consumer::save_state(bool sync) {
   if (!dirty_ || stream_.is_memory() || !durable_ || closed_) return success();
@@ -373,7 +363,7 @@ void Consumer::deliver(const StoredMsg& msg, uint64_t delivery_count, std::strin
     const int64_t deadline = now + redelivery_delay(delivery_count);
     pending_[msg.seq] = Pending{dseq, deadline};
     if (delivery_count > 1) redelivered_[msg.seq] = delivery_count;
-    if (timer_at_ == 0 || deadline < timer_at_) schedule_timer();
+    arm_timer(deadline);
   } else {
     ack_floor_dseq_ = dseq;
     ack_floor_sseq_ = delivered_sseq_;
@@ -408,7 +398,7 @@ void Consumer::run() {
         break;  // stalled until the subscriber answers the flow control request
       }
       if (config_.replay_policy == api::ReplayPolicy::kOriginal && replay_next_ns_ > now) {
-        schedule_timer();
+        arm_timer(replay_next_ns_);
         break;
       }
       if (!next_message(msg, dc, redelivery)) break;
@@ -508,9 +498,12 @@ void Consumer::on_pull_request(std::string_view reply, std::string_view payload)
   r.no_wait = req.no_wait;
   r.heartbeat_ns = req.idle_heartbeat;
   r.next_heartbeat_ns = req.idle_heartbeat > 0 ? now + req.idle_heartbeat : 0;
+  // Only this request's own deadlines can be new: no need to rescan everything pending.
+  const int64_t wake = std::min(r.expires_ns > 0 ? r.expires_ns : kNever,
+                                r.heartbeat_ns > 0 ? r.next_heartbeat_ns : kNever);
   waiting_.push_back(std::move(r));
   run();
-  schedule_timer();
+  arm_timer(wake);
 }
 
 // ---- acknowledgements ----
@@ -520,14 +513,14 @@ void Consumer::on_ack(std::string_view subject, std::string_view reply, std::str
   // $JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>
   std::string_view t[5];
   if (!last_tokens(subject, 5, t)) return;
-  auto dc = parse_u64(t[0]);
+  // Delivery count and consumer sequence identify a delivery for the client only: the stream
+  // sequence names the pending message.
   auto sseq = parse_u64(t[1]);
-  auto dseq = parse_u64(t[2]);
-  if (!dc || !sseq || !dseq) return;
-  process_ack_payload(*sseq, *dseq, *dc, payload, reply);
+  if (!sseq || !parse_u64(t[0]) || !parse_u64(t[2])) return;
+  process_ack_payload(*sseq, payload, reply);
 }
 
-void Consumer::process_ack_payload(uint64_t sseq, uint64_t, uint64_t, std::string_view payload,
+void Consumer::process_ack_payload(uint64_t sseq, std::string_view payload,
                                    std::string_view reply) {
   last_active_ns_ = js_.now_ns();
   auto starts_with = [&](std::string_view p) { return payload.substr(0, p.size()) == p; };
@@ -609,7 +602,7 @@ void Consumer::nak(uint64_t sseq, int64_t delay_ns) {
   if (it == pending_.end()) return;
   if (delay_ns > 0) {
     it->second.deadline_ns = js_.now_ns() + delay_ns;
-    schedule_timer();
+    arm_timer(it->second.deadline_ns);
   } else {
     redeliver_queue_.insert(sseq);
     js_.kick(this);
@@ -663,10 +656,14 @@ void Consumer::schedule_timer() {
   if (config_.replay_policy == api::ReplayPolicy::kOriginal && replay_next_ns_ > 0) {
     next = std::min(next, replay_next_ns_);
   }
-  if (next == kNever) return;
-  if (timer_at_ != 0 && timer_at_ <= next) return;
-  timer_at_ = next;
-  const int64_t delay = std::max<int64_t>(0, next - js_.now_ns());
+  arm_timer(next);
+}
+
+void Consumer::arm_timer(int64_t at) {
+  if (closed_ || at == kNever) return;
+  if (timer_at_ != 0 && timer_at_ <= at) return;
+  timer_at_ = at;
+  const int64_t delay = std::max<int64_t>(0, at - js_.now_ns());
   timer_.expires_after(std::chrono::nanoseconds(delay));
   timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || closed_) return;

@@ -109,8 +109,7 @@ class Consumer {
                bool is_redelivery);
   void send_status(std::string_view to, std::string_view status_line,
                    std::string_view extra_headers = {}, std::string_view reply = {});
-  void process_ack_payload(uint64_t sseq, uint64_t dseq, uint64_t dc, std::string_view payload,
-                           std::string_view reply);
+  void process_ack_payload(uint64_t sseq, std::string_view payload, std::string_view reply);
   void ack_one(uint64_t sseq);
   void settle(uint64_t sseq);
   void ack_upto(uint64_t sseq);
@@ -118,7 +117,10 @@ class Consumer {
   void term(uint64_t sseq);
   void update_ack_floor();
   int64_t redelivery_delay(uint64_t delivery_count) const;
+  // Arms the timer for the earliest deadline of everything (a scan: on start and on expiry).
   void schedule_timer();
+  // Arms the timer for `at` unless it is already due sooner (O(1), for one new deadline).
+  void arm_timer(int64_t at);
   void on_timer();
   void expire_pull_requests(int64_t now);
   void send_heartbeats(int64_t now);
@@ -153,7 +155,6 @@ class Consumer {
   std::deque<PullRequest> waiting_;
   int64_t last_delivery_ns_ = 0;  // push heartbeats / replay original
   int64_t last_active_ns_ = 0;    // ephemeral inactivity
-  int64_t replay_last_ts_ = 0;    // replay original: previous message's time
   int64_t replay_next_ns_ = 0;
   // Flow control (push).
   uint64_t fc_bytes_since_ = 0;
@@ -164,7 +165,6 @@ class Consumer {
   mutable bool npending_valid_ = false;
   bool had_interest_ = false;  // push: a subscriber was there at the last run()
   bool dirty_ = false;
-  int64_t dirty_since_ns_ = 0;
   bool closed_ = false;
 };
 

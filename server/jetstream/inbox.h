@@ -44,11 +44,21 @@ struct InboxBatch {
 
 class Inbox {
  public:
-  // Any thread. Returns true when the batch was empty before: the caller must then schedule a
-  // drain on the engine's thread (exactly one is outstanding at a time).
-  bool push(uint64_t target, std::string_view subject, std::string_view reply,
-            std::string_view headers, std::string_view payload) {
+  enum class Pushed {
+    kFirst,   // the batch was empty: the caller must schedule a drain on the engine's thread
+    kQueued,  // a drain is already scheduled
+    kFull,    // `max_entries` or `max_bytes` are waiting: refused, nothing queued
+  };
+
+  // Any thread. Exactly one drain is outstanding while the batch is not empty.
+  Pushed push(uint64_t target, std::string_view subject, std::string_view reply,
+              std::string_view headers, std::string_view payload, std::size_t max_entries,
+              std::size_t max_bytes) {
+    const std::size_t size = subject.size() + reply.size() + headers.size() + payload.size();
     std::lock_guard lock(mu_);
+    if (current_.entries.size() >= max_entries || current_.bytes.size() + size > max_bytes) {
+      return Pushed::kFull;
+    }
     const bool was_empty = current_.entries.empty();
     InboxBatch::Entry e{};
     e.target = target;
@@ -57,7 +67,7 @@ class Inbox {
     e.headers_off = append(headers, e.headers_len);
     e.payload_off = append(payload, e.payload_len);
     current_.entries.push_back(e);
-    return was_empty;
+    return was_empty ? Pushed::kFirst : Pushed::kQueued;
   }
 
   // Engine thread: takes everything queued so far; `spare` (processed and cleared) is reused
@@ -66,11 +76,6 @@ class Inbox {
     out.clear();
     std::lock_guard lock(mu_);
     std::swap(out, current_);
-  }
-
-  std::size_t size() const {
-    std::lock_guard lock(mu_);
-    return current_.entries.size();
   }
 
  private:

@@ -26,9 +26,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Beyond this many queued bytes the inbox refuses messages: the publisher sees no responder
-// (a 503 for requests) instead of the server growing without bound behind a slow disk.
+// Beyond this many queued messages or bytes the inbox refuses messages: the publisher sees no
+// responder (a 503 for requests) instead of the server growing without bound behind a slow
+// disk. The byte limit also keeps the inbox's 32-bit offsets valid.
 constexpr std::size_t kMaxInboxEntries = 1u << 20;
+constexpr std::size_t kMaxInboxBytes = 256u << 20;
 
 // How often expiry, dedup pruning, ephemeral inactivity and consumer state saving run.
 constexpr auto kHousekeepingInterval = std::chrono::milliseconds(100);
@@ -213,9 +215,15 @@ void JetStream::unsubscribe(AccountState& acc, Subscription* sub) {
 bool JetStream::on_message(const Subscription& sub, std::string_view subject,
                            std::string_view reply, std::string_view headers,
                            std::string_view payload) {
-  if (inbox_.size() >= kMaxInboxEntries) return false;
-  if (inbox_.push(sub.owner_id, subject, reply, headers, payload)) {
-    boost::asio::post(io_, [this]() { drain(); });
+  switch (inbox_.push(sub.owner_id, subject, reply, headers, payload, kMaxInboxEntries,
+                      kMaxInboxBytes)) {
+    case Inbox::Pushed::kFull:
+      return false;
+    case Inbox::Pushed::kFirst:
+      boost::asio::post(io_, [this]() { drain(); });
+      return true;
+    case Inbox::Pushed::kQueued:
+      return true;
   }
   return true;
 }

@@ -1,7 +1,6 @@
 #include "server/jetstream/stream.h"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 
 #include "codec/headers.h"
@@ -12,6 +11,7 @@
 #include "server/jetstream/consumer.h"
 #include "server/jetstream/meta.h"
 #include "server/jetstream/store/consumer_state_store.h"
+#include "server/jetstream/text.h"
 #include "server/net/internal_client.h"
 
 namespace quiver::server::jetstream {
@@ -19,13 +19,6 @@ namespace quiver::server::jetstream {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 api::ApiError store_error(std::error_code ec) {
   if (ec == StoreErrc::kMsgTooBig) return api::kJSStreamMessageExceedsMaximumErr.error();
@@ -159,7 +152,7 @@ void Stream::process_publish(std::string_view subject, std::string_view reply_to
     if (auto id = codec::find_header_value(headers, "Nats-Msg-Id"); id && !id->empty()) {
       msg_id = *id;
       prune_dedup(now);
-      if (auto it = dedup_ids_.find(std::string(msg_id)); it != dedup_ids_.end()) {
+      if (auto it = dedup_ids_.find(msg_id); it != dedup_ids_.end()) {
         api::PubAck ack{config_.name, it->second, js_.config().domain, true};
         reply(reply_to, api::pub_ack_json(ack));
         return;

@@ -113,7 +113,14 @@ class Stream {
     uint64_t seq;
     int64_t ts;
   };
-  std::unordered_map<std::string, uint64_t> dedup_ids_;
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  // Looked up with the header's string_view: no allocation for a publish that is not new.
+  std::unordered_map<std::string, uint64_t, IdHash, std::equal_to<>> dedup_ids_;
   std::deque<DedupEntry> dedup_order_;
   std::string last_msg_id_;
   uint64_t synced_seq_ = 0;

@@ -112,36 +112,37 @@ class ObjectWriter {
     o.append(format_time(t));
     o.push_back('"');
   }
-  void strings(std::string_view k, const std::vector<std::string>& v, bool nil_when_empty) {
+  // A JSON array member: `write_item(out, item)` appends each element.
+  template <class T, class WriteItem>
+  void array(std::string_view k, const std::vector<T>& v, WriteItem&& write_item) {
     std::string& o = key(k);
-    if (v.empty() && nil_when_empty) {
-      o.append("null");
-      return;
-    }
     o.push_back('[');
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (i > 0) o.push_back(',');
-      append_str(o, v[i]);
+      write_item(o, v[i]);
     }
     o.push_back(']');
   }
-  template <class I>
-  void ints(std::string_view k, const std::vector<I>& v, bool nil_when_empty) {
-    std::string& o = key(k);
+  void strings(std::string_view k, const std::vector<std::string>& v, bool nil_when_empty) {
     if (v.empty() && nil_when_empty) {
-      o.append("null");
+      key(k).append("null");
       return;
     }
-    o.push_back('[');
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i > 0) o.push_back(',');
-      if constexpr (std::is_signed_v<I>) {
-        append_int(o, v[i]);
-      } else {
-        append_uint(o, v[i]);
-      }
+    array(k, v, [](std::string& o, const std::string& item) { append_str(o, item); });
+  }
+  template <class I>
+  void ints(std::string_view k, const std::vector<I>& v, bool nil_when_empty) {
+    if (v.empty() && nil_when_empty) {
+      key(k).append("null");
+      return;
     }
-    o.push_back(']');
+    array(k, v, [](std::string& o, I item) {
+      if constexpr (std::is_signed_v<I>) {
+        append_int(o, item);
+      } else {
+        append_uint(o, item);
+      }
+    });
   }
 
  private:
@@ -247,15 +248,7 @@ void write_stream_config(std::string& out, const StreamConfig& c) {
     if (!c.placement->tags.empty()) p.strings("tags", c.placement->tags, false);
   }
   if (c.mirror) write_source(w.key("mirror"), *c.mirror);
-  if (!c.sources.empty()) {
-    std::string& o = w.key("sources");
-    o.push_back('[');
-    for (std::size_t i = 0; i < c.sources.size(); ++i) {
-      if (i > 0) o.push_back(',');
-      write_source(o, c.sources[i]);
-    }
-    o.push_back(']');
-  }
+  if (!c.sources.empty()) w.array("sources", c.sources, write_source);
   if (c.republish) {
     ObjectWriter r(w.key("republish"));
     r.str_omitempty("src", c.republish->src);
@@ -299,11 +292,7 @@ void write_cluster(std::string& out, const ClusterInfo& c) {
   w.str_omitempty("name", c.name);
   w.str_omitempty("leader", c.leader);
   if (!c.replicas.empty()) {
-    std::string& o = w.key("replicas");
-    o.push_back('[');
-    for (std::size_t i = 0; i < c.replicas.size(); ++i) {
-      if (i > 0) o.push_back(',');
-      const PeerInfo& p = c.replicas[i];
+    w.array("replicas", c.replicas, [](std::string& o, const PeerInfo& p) {
       ObjectWriter pw(o);
       pw.str("name", p.name);
       pw.boolean("current", p.current);
@@ -311,8 +300,7 @@ void write_cluster(std::string& out, const ClusterInfo& c) {
       pw.i64("active", p.active);
       pw.u64_omitempty("lag", p.lag);
       pw.str("peer", p.peer);
-    }
-    o.push_back(']');
+    });
   }
 }
 
@@ -333,26 +321,14 @@ void write_stream_info_members(ObjectWriter& w, const StreamInfo& i) {
   w.str_omitempty("domain", i.domain);
   if (i.cluster) write_cluster(w.key("cluster"), *i.cluster);
   if (i.mirror) write_source_info(w.key("mirror"), *i.mirror);
-  if (!i.sources.empty()) {
-    std::string& o = w.key("sources");
-    o.push_back('[');
-    for (std::size_t k = 0; k < i.sources.size(); ++k) {
-      if (k > 0) o.push_back(',');
-      write_source_info(o, i.sources[k]);
-    }
-    o.push_back(']');
-  }
+  if (!i.sources.empty()) w.array("sources", i.sources, write_source_info);
   if (!i.alternates.empty()) {
-    std::string& o = w.key("alternates");
-    o.push_back('[');
-    for (std::size_t k = 0; k < i.alternates.size(); ++k) {
-      if (k > 0) o.push_back(',');
+    w.array("alternates", i.alternates, [](std::string& o, const StreamAlternate& alt) {
       ObjectWriter a(o);
-      a.str("name", i.alternates[k].name);
-      a.str_omitempty("domain", i.alternates[k].domain);
-      a.str("cluster", i.alternates[k].cluster);
-    }
-    o.push_back(']');
+      a.str("name", alt.name);
+      a.str_omitempty("domain", alt.domain);
+      a.str("cluster", alt.cluster);
+    });
   }
 }
 
@@ -1187,14 +1163,10 @@ std::string to_json(const StreamListResponse& r) {
     ObjectWriter w(out);
     write_response_head(w, kStreamListResponseType, r.error);
     write_paged(w, r.paged);
-    std::string& o = w.key("streams");
-    o.push_back('[');
-    for (std::size_t i = 0; i < r.streams.size(); ++i) {
-      if (i > 0) o.push_back(',');
+    w.array("streams", r.streams, [](std::string& o, const StreamInfo& info) {
       ObjectWriter s(o);
-      write_stream_info_members(s, r.streams[i]);
-    }
-    o.push_back(']');
+      write_stream_info_members(s, info);
+    });
     if (!r.missing.empty()) w.strings("missing", r.missing, false);
   }
   return out;
@@ -1296,14 +1268,10 @@ std::string to_json(const ConsumerListResponse& r) {
     ObjectWriter w(out);
     write_response_head(w, kConsumerListResponseType, r.error);
     write_paged(w, r.paged);
-    std::string& o = w.key("consumers");
-    o.push_back('[');
-    for (std::size_t i = 0; i < r.consumers.size(); ++i) {
-      if (i > 0) o.push_back(',');
+    w.array("consumers", r.consumers, [](std::string& o, const ConsumerInfo& info) {
       ObjectWriter c(o);
-      write_consumer_info_members(c, r.consumers[i]);
-    }
-    o.push_back(']');
+      write_consumer_info_members(c, info);
+    });
     if (!r.missing.empty()) w.strings("missing", r.missing, false);
   }
   return out;
